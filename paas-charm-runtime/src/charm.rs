@@ -1,0 +1,20 @@
+//! The `Charm` trait the attribute implements, and the binary's entry point.
+
+use std::process::ExitCode;
+
+use crate::framework::FrameworkKind;
+use crate::integration::IntegrationSet;
+
+/// A paas charm: a framework and a set of integrations. `#[paas_charm(...)]` implements it.
+pub trait Charm: 'static {
+    /// The framework the charm runs.
+    const FRAMEWORK: FrameworkKind;
+    /// The integrations listed in the attribute (the generated `IntegrationRequirers`).
+    type Integrations: IntegrationSet;
+}
+
+/// The charm binary's `main`: under Juju it dispatches the hook; outside Juju it is a local
+/// tool (`simulate <scenario.json>`, `help`).
+pub fn run_main<C: Charm>() -> ExitCode {
+    crate::cli::run::<C>(std::env::args().skip(1).collect())
+}

@@ -1,0 +1,180 @@
+//! The six frameworks: their fixed identity (container, service, directories, prefixes) and
+//! their behaviour (options, env, layer, files), one module each.
+
+use std::fmt;
+
+/// A paas-charm framework.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FrameworkKind {
+    /// Flask (Gunicorn).
+    Flask,
+    /// Django (Gunicorn).
+    Django,
+    /// FastAPI (Uvicorn).
+    FastApi,
+    /// Go.
+    Go,
+    /// Express.js.
+    ExpressJs,
+    /// Spring Boot.
+    SpringBoot,
+}
+
+/// The fixed facts of a framework (frameworks.md §0.1, §0.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameworkInfo {
+    /// Which framework.
+    pub kind: FrameworkKind,
+    /// The framework name (`flask`, ..., `spring-boot`).
+    pub name: &'static str,
+    /// The workload container (1.x: `flask-app`, `django-app`, else `app`).
+    pub container: &'static str,
+    /// The main Pebble service.
+    pub service: &'static str,
+    /// The base directory (`/flask`, `/django`, `/app`).
+    pub base_dir: &'static str,
+    /// The application directory (migrations, `--check-config` cwd).
+    pub app_dir: &'static str,
+    /// Where `original-services.json` lives.
+    pub services_state_dir: &'static str,
+    /// Where `database-migration-status` lives.
+    pub migration_state_dir: &'static str,
+    /// Prefix of user options, base URL, peer secret key and peer FQDNs.
+    pub config_prefix: &'static str,
+    /// Prefix of framework-model fields.
+    pub framework_prefix: &'static str,
+    /// The peer application-bag key of the generated secret key.
+    pub secret_key_field: &'static str,
+    /// Whether `framework_logging_format: json` is supported.
+    pub json_logging: bool,
+}
+
+impl FrameworkKind {
+    /// Every framework, in documentation order.
+    pub const ALL: [FrameworkKind; 6] = [
+        FrameworkKind::Flask,
+        FrameworkKind::Django,
+        FrameworkKind::FastApi,
+        FrameworkKind::Go,
+        FrameworkKind::ExpressJs,
+        FrameworkKind::SpringBoot,
+    ];
+
+    /// The framework's fixed facts.
+    pub const fn info(self) -> &'static FrameworkInfo {
+        match self {
+            FrameworkKind::Flask => &FLASK,
+            FrameworkKind::Django => &DJANGO,
+            FrameworkKind::FastApi => &FASTAPI,
+            FrameworkKind::Go => &GO,
+            FrameworkKind::ExpressJs => &EXPRESSJS,
+            FrameworkKind::SpringBoot => &SPRING_BOOT,
+        }
+    }
+
+    /// Looks a framework up by its name (`spring-boot`, `fastapi`, ...).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.info().name == name)
+    }
+
+    /// Whether the framework runs Gunicorn (Flask and Django).
+    pub fn is_gunicorn(self) -> bool {
+        matches!(self, FrameworkKind::Flask | FrameworkKind::Django)
+    }
+}
+
+impl fmt::Display for FrameworkKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.info().name)
+    }
+}
+
+const FLASK: FrameworkInfo = FrameworkInfo {
+    kind: FrameworkKind::Flask,
+    name: "flask",
+    container: "flask-app",
+    service: "flask",
+    base_dir: "/flask",
+    app_dir: "/flask/app",
+    services_state_dir: "/tmp/flask/state",
+    migration_state_dir: "/tmp/flask/state",
+    config_prefix: "FLASK_",
+    framework_prefix: "FLASK_",
+    secret_key_field: "flask_secret_key",
+    json_logging: true,
+};
+
+const DJANGO: FrameworkInfo = FrameworkInfo {
+    kind: FrameworkKind::Django,
+    name: "django",
+    container: "django-app",
+    service: "django",
+    base_dir: "/django",
+    app_dir: "/django/app",
+    services_state_dir: "/tmp/django/state",
+    migration_state_dir: "/tmp/django/state",
+    config_prefix: "DJANGO_",
+    framework_prefix: "DJANGO_",
+    secret_key_field: "django_secret_key",
+    json_logging: true,
+};
+
+const FASTAPI: FrameworkInfo = FrameworkInfo {
+    kind: FrameworkKind::FastApi,
+    name: "fastapi",
+    container: "app",
+    service: "fastapi",
+    base_dir: "/app",
+    app_dir: "/app",
+    services_state_dir: "/tmp/fastapi/state",
+    migration_state_dir: "/tmp/fastapi/state",
+    config_prefix: "APP_",
+    framework_prefix: "",
+    secret_key_field: "fastapi_secret_key",
+    json_logging: true,
+};
+
+const GO: FrameworkInfo = FrameworkInfo {
+    kind: FrameworkKind::Go,
+    name: "go",
+    container: "app",
+    service: "go",
+    base_dir: "/app",
+    app_dir: "/app",
+    services_state_dir: "/tmp/go/state",
+    migration_state_dir: "/tmp/go/state",
+    config_prefix: "APP_",
+    framework_prefix: "APP_",
+    secret_key_field: "go_secret_key",
+    json_logging: false,
+};
+
+const EXPRESSJS: FrameworkInfo = FrameworkInfo {
+    kind: FrameworkKind::ExpressJs,
+    name: "expressjs",
+    container: "app",
+    service: "expressjs",
+    base_dir: "/app",
+    app_dir: "/app",
+    services_state_dir: "/app/state",
+    migration_state_dir: "/tmp/expressjs/state",
+    config_prefix: "APP_",
+    framework_prefix: "",
+    secret_key_field: "expressjs_secret_key",
+    json_logging: false,
+};
+
+const SPRING_BOOT: FrameworkInfo = FrameworkInfo {
+    kind: FrameworkKind::SpringBoot,
+    name: "spring-boot",
+    container: "app",
+    service: "spring-boot",
+    base_dir: "/app",
+    app_dir: "/app",
+    services_state_dir: "/app/state",
+    migration_state_dir: "/tmp/spring-boot/state",
+    config_prefix: "APP_",
+    framework_prefix: "",
+    secret_key_field: "spring-boot_secret_key",
+    json_logging: false,
+};

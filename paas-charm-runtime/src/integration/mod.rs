@@ -1,0 +1,236 @@
+//! Integrations: one module per relation protocol, each behind the [`Integration`] trait.
+//!
+//! An integration is bound from the charm's metadata (its endpoint and interface), sees every
+//! hook first (to write what its protocol asks: a database request, a bucket, receivers, ...),
+//! reads its relation data whenever the charm state is built, says whether it is ready, and
+//! contributes environment variables and other effects (base URL, proxy, files) to the
+//! reconcile. Adding an integration is one module here plus its name in [`KNOWN`].
+
+use crate::env::Env;
+use crate::framework::FrameworkInfo;
+use crate::juju::{CharmMeta, HookToolError, Juju, Status};
+use crate::paas_config::PaasConfig;
+use crate::pebble::{Layer, Pebble};
+
+/// The integration names the attribute accepts, with the module that implements each.
+/// The macro checks names against this list; keep the two in sync (a test does).
+pub const KNOWN: &[&str] = &[
+    "postgresql",
+    "mysql",
+    "mongodb",
+    "redis",
+    "valkey",
+    "s3",
+    "rabbitmq",
+    "saml",
+    "oauth",
+    "openfga",
+    "smtp",
+    "tracing",
+    "http-proxy",
+];
+
+/// paas-charm's order for merging integration env (integrations.md §1.6 step 8).
+pub const ENV_ORDER: &[&str] = &[
+    "openfga",
+    "rabbitmq",
+    "redis",
+    "valkey",
+    "s3",
+    "mongodb",
+    "mysql",
+    "postgresql",
+    "saml",
+    "smtp",
+    "tracing",
+    "oauth",
+];
+
+/// paas-charm's order for `missing integrations: ...` (integrations.md §1.2). Databases come
+/// first in metadata (code-point) order.
+pub const MISSING_ORDER: &[&str] = &[
+    "mongodb",
+    "mysql",
+    "postgresql",
+    "rabbitmq",
+    "redis",
+    "s3",
+    "openfga",
+    "saml",
+    "tracing",
+    "smtp",
+    "oauth",
+];
+
+/// What an event asks of the charm after the integrations handled it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Trigger {
+    /// Reconcile, keeping the migration status.
+    Reconcile,
+    /// Reset the migration status to PENDING, then reconcile.
+    ReconcileWithMigrations,
+}
+
+/// A problem with an integration.
+#[derive(Debug, thiserror::Error)]
+pub enum IntegrationError {
+    /// The relation data is not what the protocol says. The message is the Blocked status
+    /// paas-charm sets (`Invalid redis relation data.`), or one naming the problem where
+    /// paas-charm crashes the hook.
+    #[error("{0}")]
+    InvalidData(String),
+    /// A hook tool failed: the hook fails (Juju rolls back its relation writes).
+    #[error(transparent)]
+    Tool(#[from] HookToolError),
+    /// Pebble failed while the integration acted on the workload.
+    #[error(transparent)]
+    Pebble(#[from] crate::pebble::PebbleError),
+}
+
+/// The workload facts integrations need (ports, metrics) from the validated framework config.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WorkloadFacts {
+    /// The application port (base URL, ingress, opened port).
+    pub app_port: u16,
+    /// The framework's scrape target port (`None` prints as `*:None`, as paas-charm does).
+    pub metrics_port: Option<u16>,
+    /// The framework's metrics path, when known.
+    pub metrics_path: Option<String>,
+}
+
+/// What an integration can reach while it acts.
+pub struct Cx<'a> {
+    /// The hook tools (cached).
+    pub juju: &'a mut Juju,
+    /// The charm metadata.
+    pub meta: &'a CharmMeta,
+    /// The framework.
+    pub framework: &'static FrameworkInfo,
+    /// The workload's Pebble.
+    pub pebble: &'a mut dyn Pebble,
+    /// The charm's `paas-config.yaml`.
+    pub paas_config: &'a PaasConfig,
+    /// Ports and metrics from the framework config.
+    pub workload: &'a WorkloadFacts,
+}
+
+/// What integrations contribute to a reconcile besides env vars.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Contributions {
+    /// The ingress URL, which becomes the base URL.
+    pub ingress_url: Option<String>,
+    /// Proxy URLs from the http-proxy relation (replacing the model's `JUJU_CHARM_*_PROXY`).
+    pub proxy: Option<ProxyOverride>,
+    /// A tracing endpoint is ready (Gunicorn renders its tracing block).
+    pub tracing_ready: bool,
+    /// Files to push into the workload container: (path, content).
+    pub files: Vec<(String, String)>,
+    /// Extra Pebble layers to add (label, layer), e.g. log forwarding.
+    pub layers: Vec<(String, Layer)>,
+}
+
+/// HTTP(S) proxy URLs an http-proxy relation provides.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProxyOverride {
+    /// `http_proxy`, when provided.
+    pub http: Option<String>,
+    /// `https_proxy`, when provided.
+    pub https: Option<String>,
+}
+
+/// What an integration sees of the reconcile's state when it judges readiness.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadinessView {
+    /// The ingress URL, when ingress is ready.
+    pub ingress_url: Option<String>,
+    /// The base URL (`<P>BASE_URL`): the ingress URL or `http://<app>.<model>:<port>`.
+    pub base_url: String,
+}
+
+/// One relation protocol. All methods but `name` and `bind` have defaults that do nothing, so
+/// each integration implements only what its protocol needs.
+pub trait Integration {
+    /// Binds to the charm's metadata: `None` when the metadata has no endpoint for it.
+    fn bind(meta: &CharmMeta) -> Option<Self>
+    where
+        Self: Sized;
+
+    /// The name used in the attribute, in `missing integrations:` and in the order tables.
+    fn name(&self) -> &str;
+
+    /// Whether paas-charm reports it in `missing integrations:` when it is not ready. Only
+    /// the integrations paas-charm checks answer true, and only for required endpoints.
+    fn required(&self) -> bool {
+        false
+    }
+
+    /// Acts on the hook's event before the charm state is built: writes what the protocol asks
+    /// (on the right events, app bag only when leader) and says which reconciles follow, in
+    /// order (usually none or one).
+    fn handle_event(&mut self, _cx: &mut Cx<'_>) -> Result<Vec<Trigger>, IntegrationError> {
+        Ok(Vec::new())
+    }
+
+    /// Reads and validates the relation data (every time the charm state is built).
+    fn load(&mut self, _cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
+        Ok(())
+    }
+
+    /// Whether the relation has usable data (after `load`).
+    fn is_ready(&self) -> bool {
+        false
+    }
+
+    /// A Blocked status this integration imposes once the missing check passed (OAuth's
+    /// `Please check <app> charm!`, ...), judged after `load`.
+    fn blocked(&self, _view: &ReadinessView) -> Option<Status> {
+        None
+    }
+
+    /// Runs once readiness passed, before the workload is restarted (OAuth rewrites its client
+    /// registration here).
+    fn before_restart(
+        &mut self,
+        _cx: &mut Cx<'_>,
+        _view: &ReadinessView,
+    ) -> Result<(), IntegrationError> {
+        Ok(())
+    }
+
+    /// Adds its variables (names without prefix) for `framework` (after `load`).
+    fn env(&self, _framework: &FrameworkInfo, _env: &mut Env) {}
+
+    /// Adds its other effects (after `load`).
+    fn contribute(&self, _out: &mut Contributions) {}
+
+    /// Runs after a successful reconcile (the app is configured and Active is about to be set).
+    fn after_reconcile(&mut self, _cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
+        Ok(())
+    }
+}
+
+/// The set of integrations a charm lists in its attribute. The macro generates a struct with
+/// one `Option<T>` field per integration and implements this trait for it.
+pub trait IntegrationSet {
+    /// Binds every listed integration to the metadata.
+    fn bind(meta: &CharmMeta) -> Self
+    where
+        Self: Sized;
+
+    /// The bound integrations, in attribute order.
+    fn integrations_mut(&mut self) -> Vec<&mut dyn Integration>;
+}
+
+/// The set with no integrations.
+impl IntegrationSet for () {
+    fn bind(_meta: &CharmMeta) -> Self {}
+
+    fn integrations_mut(&mut self) -> Vec<&mut dyn Integration> {
+        Vec::new()
+    }
+}
+
+/// The position of `name` in `order`; unknown names (an author's own integrations) sort last.
+pub fn rank(order: &[&str], name: &str) -> usize {
+    order.iter().position(|n| *n == name).unwrap_or(order.len())
+}

@@ -1,0 +1,26 @@
+//! paas-charm-rs runtime: everything a 12-factor web-app charm does at hook time.
+//!
+//! An author writes one annotated struct (see [`paas_charm`]); the attribute generates the glue
+//! and this crate holds every behaviour: the Juju hook tools ([`juju`]), the workload's Pebble
+//! ([`pebble`]), the frameworks ([`framework`]), the integrations ([`integration`]), the
+//! reconcile ([`reconcile`]) and the local tools (`simulate`, behind feature `testing`).
+
+pub mod charm;
+mod cli;
+pub mod config;
+pub mod env;
+pub mod framework;
+pub mod integration;
+pub mod juju;
+pub mod paas_config;
+pub mod pebble;
+pub mod yaml;
+
+pub use charm::{run_main, Charm};
+pub use paas_charm_macros::paas_charm;
+
+/// Items the generated code names. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::charm::run_main;
+}
