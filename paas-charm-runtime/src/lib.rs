@@ -16,6 +16,9 @@ pub mod paas_config;
 pub mod pebble;
 pub mod yaml;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use charm::{run_main, Charm};
 pub use paas_charm_macros::paas_charm;
 

@@ -35,11 +35,11 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 /// Parses YAML text into a JSON value (mappings keep their order).
 pub fn to_json_value(text: &str) -> Result<serde_json::Value, YamlError> {
     let value: serde_yaml::Value = serde_yaml::from_str(text)?;
-    Ok(serde_json::to_value(value).map_err(|err| YamlError {
+    serde_json::to_value(value).map_err(|err| YamlError {
         message: format!("YAML that has no JSON form: {err}"),
         line: None,
         column: None,
-    })?)
+    })
 }
 
 /// Writes `value` as YAML.

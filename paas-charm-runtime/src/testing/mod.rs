@@ -1,0 +1,8 @@
+//! The testing harness (feature `testing`): an in-memory Juju model and Pebble, and
+//! `simulate`, which runs a charm against a scenario file.
+
+pub mod juju;
+pub mod pebble;
+
+pub use juju::{MemoryAction, MemoryBackend, MemoryRelation, MemorySecret};
+pub use pebble::{ExecHandler, MemoryPebble};
