@@ -1,0 +1,377 @@
+//! Validation: the attribute's names against the known frameworks and integrations, and the
+//! annotated item's shape. Every error is collected; the model is built only when there are
+//! none.
+
+use darling::error::Accumulator;
+use darling::Error;
+use proc_macro2::{Span, TokenStream};
+use syn::spanned::Spanned;
+
+use crate::attr::{Args, Slot};
+use crate::names;
+
+/// A valid charm: what `expand` needs.
+#[derive(Debug)]
+pub struct Charm {
+    /// The annotated struct, unchanged.
+    pub item: syn::ItemStruct,
+    /// The framework.
+    pub framework: &'static names::Framework,
+    /// The integrations, in attribute order, each with the identifier as written (its span).
+    pub integrations: Vec<(&'static names::Integration, syn::Ident)>,
+    /// Whether to generate `fn main`.
+    pub main: bool,
+}
+
+/// Parses and checks the attribute's tokens and the annotated item, reporting every error.
+pub fn check(args: TokenStream, item: &syn::Item) -> darling::Result<Charm> {
+    let mut acc = Error::accumulator();
+    let args = Args::parse(args, &mut acc);
+    let charm = validate(args, item, &mut acc);
+    acc.finish()?;
+    charm.ok_or_else(|| Error::custom("#[paas_charm]: a check failed without saying why"))
+}
+
+/// Checks the arguments and the item. Errors go to `acc`; `None` when there were any here.
+pub fn validate(args: Args, item: &syn::Item, acc: &mut Accumulator) -> Option<Charm> {
+    let framework = check_framework(args.framework, acc);
+    let integrations = check_integrations(args.integrations, acc);
+    let item = check_item(item, acc);
+    let main = match args.main {
+        Slot::Given(main) => main,
+        Slot::Absent | Slot::Malformed => true,
+    };
+    Some(Charm {
+        item: item?,
+        framework: framework?,
+        integrations: integrations?,
+        main,
+    })
+}
+
+fn check_framework(
+    framework: Slot<darling::util::SpannedValue<String>>,
+    acc: &mut Accumulator,
+) -> Option<&'static names::Framework> {
+    let known = || names::FRAMEWORKS.iter().map(|f| f.name);
+    match framework {
+        Slot::Given(name) => {
+            if let Some(framework) = names::framework(name.as_str()) {
+                return Some(framework);
+            }
+            let hint = names::suggest(name.as_str(), known())
+                .map(|s| format!("; did you mean \"{s}\"?"))
+                .unwrap_or_else(|| ";".to_string());
+            acc.push(
+                Error::custom(format!(
+                    "unknown framework \"{}\"{hint} Known frameworks: {}",
+                    name.as_str(),
+                    names::list(known())
+                ))
+                .with_span(&name.span()),
+            );
+            None
+        }
+        Slot::Absent => {
+            acc.push(
+                Error::custom(format!(
+                    "missing `framework`: write #[paas_charm(framework = \"flask\")] with one \
+                     of: {}",
+                    names::list(known())
+                ))
+                .with_span(&Span::call_site()),
+            );
+            None
+        }
+        Slot::Malformed => None,
+    }
+}
+
+fn check_integrations(
+    integrations: Slot<Vec<syn::Ident>>,
+    acc: &mut Accumulator,
+) -> Option<Vec<(&'static names::Integration, syn::Ident)>> {
+    let idents = match integrations {
+        Slot::Given(idents) => idents,
+        Slot::Absent => return Some(Vec::new()),
+        Slot::Malformed => return None,
+    };
+    let mut ok = true;
+    let known = || names::INTEGRATIONS.iter().map(|i| i.ident);
+    let mut seen: Vec<(&'static names::Integration, syn::Ident)> = Vec::new();
+    for ident in idents {
+        let written = ident.to_string();
+        let Some(integration) = names::integration_by_ident(&written) else {
+            let hint = if written.contains('-') || written == "httpproxy" {
+                Some("http_proxy")
+            } else {
+                names::suggest(&written, known())
+            }
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_else(|| ";".to_string());
+            acc.push(
+                Error::custom(format!(
+                    "unknown integration `{written}`{hint} Known integrations: {}",
+                    names::list(known())
+                ))
+                .with_span(&ident),
+            );
+            ok = false;
+            continue;
+        };
+        if seen.iter().any(|(i, _)| i == &integration) {
+            acc.push(Error::custom(format!("duplicate integration `{written}`")).with_span(&ident));
+            ok = false;
+            continue;
+        }
+        seen.push((integration, ident));
+    }
+    ok.then_some(seen)
+}
+
+const SHAPE: &str = "#[paas_charm] goes on a unit struct (`pub struct MyCharm;`)";
+
+fn check_item(item: &syn::Item, acc: &mut Accumulator) -> Option<syn::ItemStruct> {
+    let strukt = match item {
+        syn::Item::Struct(s) => s,
+        syn::Item::Enum(e) => {
+            acc.push(Error::custom(format!("{SHAPE}, not an enum")).with_span(&e.enum_token));
+            return None;
+        }
+        syn::Item::Union(u) => {
+            acc.push(Error::custom(format!("{SHAPE}, not a union")).with_span(&u.union_token));
+            return None;
+        }
+        other => {
+            acc.push(Error::custom(SHAPE).with_span(&first_token_span(other)));
+            return None;
+        }
+    };
+    let mut ok = true;
+    if !strukt.generics.params.is_empty() || strukt.generics.where_clause.is_some() {
+        let span = match &strukt.generics.lt_token {
+            Some(lt) => lt.span(),
+            None => strukt.generics.where_clause.span(),
+        };
+        acc.push(
+            Error::custom(
+                "#[paas_charm] goes on a unit struct without generic parameters \
+                 (`pub struct MyCharm;`)",
+            )
+            .with_span(&span),
+        );
+        ok = false;
+    }
+    match &strukt.fields {
+        syn::Fields::Unit => {}
+        syn::Fields::Named(named) if named.named.is_empty() => {}
+        syn::Fields::Named(named) => {
+            acc.push(
+                Error::custom(format!(
+                    "{SHAPE}, not a struct with fields: a charm keeps no state of its own"
+                ))
+                .with_span(&named.brace_token.span.join()),
+            );
+            ok = false;
+        }
+        syn::Fields::Unnamed(unnamed) => {
+            acc.push(
+                Error::custom(format!("{SHAPE}, not a tuple struct"))
+                    .with_span(&unnamed.paren_token.span.join()),
+            );
+            ok = false;
+        }
+    }
+    ok.then(|| strukt.clone())
+}
+
+/// The first token of an item that is not after its attributes (`fn`, `impl`, `pub`, ...).
+fn first_token_span(item: &syn::Item) -> Span {
+    let mut item = item.clone();
+    if let Some(attrs) = item_attrs_mut(&mut item) {
+        attrs.clear();
+    }
+    quote::ToTokens::into_token_stream(item)
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span())
+}
+
+fn item_attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Mod(i) => &mut i.attrs,
+        syn::Item::Static(i) => &mut i.attrs,
+        syn::Item::Trait(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+    use syn::parse_quote;
+
+    fn check(args: TokenStream, item: syn::Item) -> Result<Charm, Vec<String>> {
+        super::check(args, &item)
+            .map_err(|err| err.flatten().into_iter().map(|e| e.to_string()).collect())
+    }
+
+    fn unit() -> syn::Item {
+        parse_quote!(
+            pub struct C;
+        )
+    }
+
+    #[test]
+    fn a_valid_charm() {
+        let charm = check(
+            quote!(framework = "spring-boot", integrations(s3, http_proxy)),
+            unit(),
+        )
+        .expect("valid");
+        assert_eq!(charm.framework.variant, "SpringBoot");
+        let names: Vec<&str> = charm.integrations.iter().map(|(i, _)| i.name).collect();
+        assert_eq!(names, ["s3", "http-proxy"]);
+        assert!(charm.main);
+        assert_eq!(charm.item.ident, "C");
+    }
+
+    #[test]
+    fn braced_empty_struct_and_main_false() {
+        let item = parse_quote!(
+            struct C {}
+        );
+        let charm = check(quote!(framework = "go", main = false), item).expect("valid");
+        assert!(!charm.main);
+        assert!(charm.integrations.is_empty());
+    }
+
+    #[test]
+    fn unknown_framework_suggests_and_lists() {
+        let errors = check(quote!(framework = "djnago"), unit()).expect_err("invalid");
+        assert_eq!(
+            errors,
+            [
+                "unknown framework \"djnago\"; did you mean \"django\"? Known frameworks: flask, \
+                 django, fastapi, go, expressjs, spring-boot"
+            ]
+        );
+        let errors = check(quote!(framework = "rails"), unit()).expect_err("invalid");
+        assert_eq!(
+            errors,
+            [
+                "unknown framework \"rails\"; Known frameworks: flask, django, fastapi, go, \
+              expressjs, spring-boot"
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_framework_says_how_to_write_it() {
+        let errors = check(quote!(integrations(redis)), unit()).expect_err("invalid");
+        assert_eq!(
+            errors,
+            ["missing `framework`: write #[paas_charm(framework = \"flask\")] with one of: flask, \
+              django, fastapi, go, expressjs, spring-boot"]
+        );
+    }
+
+    #[test]
+    fn unknown_and_duplicate_integrations() {
+        let errors = check(
+            quote!(
+                framework = "flask",
+                integrations(postgres, redis, redis, kafka)
+            ),
+            unit(),
+        )
+        .expect_err("invalid");
+        let known = "Known integrations: postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, \
+                     saml, oauth, openfga, smtp, tracing, http_proxy";
+        assert_eq!(
+            errors,
+            [
+                format!("unknown integration `postgres`; did you mean `postgresql`? {known}"),
+                "duplicate integration `redis`".to_string(),
+                format!("unknown integration `kafka`; {known}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_shapes() {
+        let cases: [(syn::Item, &str); 5] = [
+            (
+                parse_quote!(
+                    enum C {
+                        A,
+                    }
+                ),
+                "not an enum",
+            ),
+            (
+                parse_quote!(
+                    struct C(u8);
+                ),
+                "not a tuple struct",
+            ),
+            (
+                parse_quote!(
+                    struct C {
+                        a: u8,
+                    }
+                ),
+                "not a struct with fields",
+            ),
+            (
+                parse_quote!(
+                    struct C<T>;
+                ),
+                "without generic parameters",
+            ),
+            (
+                parse_quote!(
+                    fn c() {}
+                ),
+                "(`pub struct MyCharm;`)",
+            ),
+        ];
+        for (item, expected) in cases {
+            let errors = check(quote!(framework = "flask"), item).expect_err("invalid");
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert!(
+                errors[0].starts_with("#[paas_charm] goes on a unit struct"),
+                "{errors:?}"
+            );
+            assert!(errors[0].contains(expected), "{errors:?}");
+        }
+    }
+
+    #[test]
+    fn all_errors_at_once() {
+        let errors = check(
+            quote!(
+                framework = "djnago",
+                integrations(postgres, redis, redis),
+                colour = "red"
+            ),
+            parse_quote!(
+                struct C<T>(T);
+            ),
+        )
+        .expect_err("invalid");
+        assert_eq!(errors.len(), 6, "{errors:#?}");
+        assert!(errors[0].starts_with("unknown key `colour`"));
+        assert!(errors[1].starts_with("unknown framework \"djnago\""));
+        assert!(errors[2].starts_with("unknown integration `postgres`"));
+        assert_eq!(errors[3], "duplicate integration `redis`");
+        assert!(errors[4].contains("without generic parameters"));
+        assert!(errors[5].ends_with("not a tuple struct"));
+    }
+}
