@@ -5,6 +5,7 @@ pub mod context;
 pub mod event;
 pub mod metadata;
 pub mod model;
+pub mod subprocess;
 
 pub use backend::{
     Backend, Bag, BagOwner, ConfigValues, HookToolError, LogLevel, Port, RelationId, Scope,
@@ -14,3 +15,4 @@ pub use context::{HookContext, JujuVersion, ProxySettings};
 pub use event::{Event, RelationEventKind, SecretEventKind, WorkloadEventKind};
 pub use metadata::{CharmMeta, OptionMeta, OptionType, RelationMeta};
 pub use model::{Juju, Relation};
+pub use subprocess::SubprocessBackend;
