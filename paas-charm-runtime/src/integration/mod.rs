@@ -236,3 +236,9 @@ impl IntegrationSet for () {
 pub fn rank(order: &[&str], name: &str) -> usize {
     order.iter().position(|n| *n == name).unwrap_or(order.len())
 }
+
+pub mod cos;
+pub mod grafana_dashboard;
+pub mod logging;
+pub mod metrics_endpoint;
+pub mod oauth;

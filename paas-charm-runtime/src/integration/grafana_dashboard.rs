@@ -1,0 +1,130 @@
+//! `grafana-dashboard` (provides, `grafana_dashboard`): grafana_k8s v0
+//! `GrafanaDashboardProvider` LIBPATCH 35 (integrations.md §4.3, §0a.8). Each dashboard file's
+//! raw bytes are xz-compressed (Python `lzma.compress` defaults) and base64-encoded; the leader
+//! publishes them with a fresh random `uuid`. Never required, never reconciles.
+
+use std::io::Read;
+
+use base64::Engine;
+use serde_json::{json, Map, Value};
+use sha3::digest::{ExtendableOutput, Update, XofReader};
+
+use super::cos::{merged_files, Topology};
+use super::{Cx, Integration, IntegrationError, Trigger};
+use crate::env::python_json::dumps;
+use crate::juju::{CharmMeta, Event, RelationEventKind, Scope};
+
+/// The endpoint name.
+pub const ENDPOINT: &str = "grafana-dashboard";
+
+/// The dashboards provider.
+#[derive(Debug, Clone, Default)]
+pub struct GrafanaDashboard;
+
+impl Integration for GrafanaDashboard {
+    fn bind(meta: &CharmMeta) -> Option<Self> {
+        meta.provides
+            .get(ENDPOINT)
+            .filter(|m| m.interface == "grafana_dashboard")
+            .map(|_| Self)
+    }
+
+    fn name(&self) -> &str {
+        "grafana-dashboard"
+    }
+
+    fn handle_event(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Trigger>, IntegrationError> {
+        let publishes = match cx.juju.event() {
+            Event::ConfigChanged | Event::UpgradeCharm | Event::LeaderElected => true,
+            Event::Relation { endpoint, kind } => {
+                endpoint == ENDPOINT && *kind == RelationEventKind::Created
+            }
+            _ => false,
+        };
+        if publishes {
+            publish(cx)?;
+        }
+        Ok(Vec::new())
+    }
+}
+
+/// The leader writes `dashboards` on every relation of the endpoint.
+pub fn publish(cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
+    let relations = cx.juju.relations(ENDPOINT)?;
+    if relations.is_empty() || !cx.juju.is_leader()? {
+        return Ok(());
+    }
+    let topology = Topology::of(cx.juju, &cx.meta.name);
+    let files = merged_files(cx.framework, &cx.juju.ctx.charm_dir, "grafana_dashboards");
+    let dashboards = dashboards_value(&files, &topology)?;
+    let text = dumps(&dashboards);
+    for relation in &relations {
+        cx.juju.update_bag(
+            relation.id,
+            Scope::App,
+            [("dashboards".to_owned(), text.clone())],
+        )?;
+    }
+    Ok(())
+}
+
+/// `{"templates": {"file:<stem>": {...}}, "uuid": "<uuid4>"}` for dashboard files
+/// (`.json`, `.json.tmpl`, `.tmpl`), keyed by `file:<stem>` (Python's `Path.stem`).
+pub fn dashboards_value(
+    files: &[(String, Vec<u8>)],
+    topology: &Topology,
+) -> Result<Value, IntegrationError> {
+    let mut templates = Map::new();
+    for (name, bytes) in files {
+        if !(name.ends_with(".json") || name.ends_with(".tmpl")) {
+            continue;
+        }
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        let key = format!("file:{stem}");
+        let template = json!({
+            "charm": topology.charm_name,
+            "content": encode_content(bytes)?,
+            "juju_topology": {
+                "model": topology.model,
+                "model_uuid": topology.model_uuid,
+                "application": topology.application,
+                "unit": topology.unit,
+            },
+            "inject_dropdowns": true,
+            "dashboard_alt_uid": alt_uid(&topology.charm_name, &key),
+        });
+        templates.insert(key, template);
+    }
+    Ok(json!({
+        "templates": templates,
+        "uuid": uuid::Uuid::new_v4().to_string(),
+    }))
+}
+
+/// base64(xz(bytes)) with Python's `lzma.compress` defaults: preset 6, CRC64 check.
+pub fn encode_content(bytes: &[u8]) -> Result<String, IntegrationError> {
+    let mut encoder =
+        liblzma::read::XzEncoder::new_stream(bytes, xz_stream().map_err(compression_error)?);
+    let mut compressed = Vec::new();
+    encoder
+        .read_to_end(&mut compressed)
+        .map_err(compression_error)?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(compressed))
+}
+
+fn xz_stream() -> Result<liblzma::stream::Stream, liblzma::stream::Error> {
+    liblzma::stream::Stream::new_easy_encoder(6, liblzma::stream::Check::Crc64)
+}
+
+fn compression_error(e: impl std::fmt::Display) -> IntegrationError {
+    IntegrationError::InvalidData(format!("cannot compress a Grafana dashboard: {e}"))
+}
+
+/// `hashlib.shake_256("<charm>-<key>").hexdigest(8)`.
+pub fn alt_uid(charm_name: &str, key: &str) -> String {
+    let mut hasher = sha3::Shake256::default();
+    hasher.update(format!("{charm_name}-{key}").as_bytes());
+    let mut out = [0u8; 8];
+    XofReader::read(&mut hasher.finalize_xof(), &mut out);
+    out.iter().map(|b| format!("{b:02x}")).collect()
+}

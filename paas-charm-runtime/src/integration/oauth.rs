@@ -1,0 +1,415 @@
+//! OAuth / OIDC (`oauth` interface, any endpoint name): the hydra v0 `OAuthRequirer` as
+//! paas-charm drives it (integrations.md §2.10, §1.3 steps 5, 6 and 8, §3 for Spring Boot).
+
+use serde_json::Value;
+
+use super::{Cx, Integration, IntegrationError, ReadinessView, Trigger};
+use crate::env::python_json::dumps;
+use crate::env::Env;
+use crate::framework::{FrameworkInfo, FrameworkKind};
+use crate::juju::{CharmMeta, Event, RelationEventKind, Scope, SecretQuery, Status};
+
+/// The provider keys the schema requires.
+const REQUIRED_KEYS: &[&str] = &[
+    "issuer_url",
+    "authorization_endpoint",
+    "token_endpoint",
+    "introspection_endpoint",
+    "userinfo_endpoint",
+    "jwks_endpoint",
+    "scope",
+];
+
+/// What the provider published, once the client is created.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct ProviderInfo {
+    client_id: String,
+    client_secret: String,
+    issuer_url: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    userinfo_endpoint: String,
+    jwks_endpoint: String,
+}
+
+/// The OAuth requirer.
+#[derive(Debug, Clone, Default)]
+pub struct OAuth {
+    endpoint: String,
+    multiple: bool,
+    required: bool,
+    /// The related provider application, when a relation exists.
+    remote_app: Option<String>,
+    provider: Option<ProviderInfo>,
+    scopes: String,
+    redirect_path: String,
+    user_name_attribute: String,
+    redirect_uri: String,
+}
+
+impl OAuth {
+    /// Reads the endpoint's options (`<ep>-scopes` → `None` when the option does not exist).
+    fn read_options(&mut self, cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
+        let config = cx.juju.config()?.clone();
+        let option = |name: String| -> Option<String> {
+            let value = config.get(&name).cloned().or_else(|| {
+                cx.meta
+                    .config
+                    .options
+                    .get(&name)
+                    .and_then(|o| o.default.clone())
+            });
+            value.map(|v| match v {
+                Value::String(s) => s,
+                other => dumps(&other),
+            })
+        };
+        let ep = &self.endpoint;
+        self.scopes = option(format!("{ep}-scopes")).unwrap_or_else(|| "None".into());
+        self.redirect_path =
+            option(format!("{ep}-redirect-path")).unwrap_or_else(|| "/callback".into());
+        self.user_name_attribute =
+            option(format!("{ep}-user-name-attribute")).unwrap_or_else(|| "sub".into());
+        Ok(())
+    }
+
+    /// The client registration written to the provider.
+    fn client_config(&self, base_url: &str) -> Vec<(String, String)> {
+        vec![
+            (
+                "redirect_uri".into(),
+                redirect_uri(base_url, &self.redirect_path),
+            ),
+            ("scope".into(), self.scopes.clone()),
+            ("grant_types".into(), r#"["authorization_code"]"#.into()),
+            ("audience".into(), "[]".into()),
+            (
+                "token_endpoint_auth_method".into(),
+                "client_secret_basic".into(),
+            ),
+        ]
+    }
+}
+
+impl Integration for OAuth {
+    fn bind(meta: &CharmMeta) -> Option<Self> {
+        let endpoints: Vec<(&String, _)> = meta
+            .requires
+            .iter()
+            .filter(|(_, m)| m.interface == "oauth")
+            .collect();
+        let (name, relation_meta) = endpoints.first()?;
+        Some(Self {
+            endpoint: (*name).clone(),
+            multiple: endpoints.len() > 1,
+            required: endpoints.len() == 1 && relation_meta.is_required(),
+            ..Self::default()
+        })
+    }
+
+    fn name(&self) -> &str {
+        "oauth"
+    }
+
+    fn required(&self) -> bool {
+        self.required
+    }
+
+    fn handle_event(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Trigger>, IntegrationError> {
+        if self.multiple {
+            return Ok(Vec::new());
+        }
+        let kind = match cx.juju.event() {
+            Event::Relation { endpoint, kind } if *endpoint == self.endpoint => *kind,
+            _ => return Ok(Vec::new()),
+        };
+        let Some(id) = cx.juju.event_relation_id(&self.endpoint) else {
+            return Ok(Vec::new());
+        };
+        match kind {
+            RelationEventKind::Created => {
+                if cx.juju.is_leader()? {
+                    self.read_options(cx)?;
+                    let base = base_url_from_relations(cx)?;
+                    let config = self.client_config(&base);
+                    // The library only reports an invalid config (an event nobody observes).
+                    if valid_redirect_uri(&config[0].1) {
+                        cx.juju.update_bag(id, Scope::App, config)?;
+                    }
+                }
+                Ok(Vec::new())
+            }
+            RelationEventKind::Changed => {
+                let bag = cx.juju.remote_app_bag(id)?;
+                if bag.contains_key("client_id") && bag.contains_key("client_secret_id") {
+                    Ok(vec![Trigger::Reconcile])
+                } else {
+                    Ok(Vec::new())
+                }
+            }
+            RelationEventKind::Broken => Ok(vec![Trigger::Reconcile]),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    fn load(&mut self, cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
+        self.remote_app = None;
+        self.provider = None;
+        self.read_options(cx)?;
+        if self.multiple {
+            return Ok(());
+        }
+        let broken = match cx.juju.event() {
+            Event::Relation {
+                endpoint,
+                kind: RelationEventKind::Broken,
+            } if *endpoint == self.endpoint => cx.juju.event_relation_id(&self.endpoint),
+            _ => None,
+        };
+        let Some(relation) = cx
+            .juju
+            .relations(&self.endpoint)?
+            .into_iter()
+            .find(|r| Some(r.id) != broken)
+        else {
+            return Ok(());
+        };
+        self.remote_app = Some(
+            cx.juju
+                .remote_app(relation.id)?
+                .or(relation.remote_app.clone())
+                .unwrap_or_default(),
+        );
+        let bag = cx.juju.remote_app_bag(relation.id)?;
+        if !(bag.contains_key("client_id") && bag.contains_key("client_secret_id")) {
+            return Ok(());
+        }
+        // Values are JSON-decoded when possible, then must be strings.
+        let get = |key: &str| -> Option<String> {
+            let raw = bag.get(key)?;
+            match serde_json::from_str::<Value>(raw) {
+                Ok(Value::String(s)) => Some(s),
+                Ok(_) => None,
+                Err(_) => Some(raw.clone()),
+            }
+        };
+        for key in REQUIRED_KEYS
+            .iter()
+            .chain(["client_id", "client_secret_id"].iter())
+        {
+            if get(key).is_none() {
+                return Err(IntegrationError::InvalidData(format!(
+                    "Invalid oauth relation data: '{key}' is missing or not a string."
+                )));
+            }
+        }
+        let secret_id = get("client_secret_id").unwrap_or_default();
+        let secret = cx.juju.secret(&SecretQuery {
+            id: Some(secret_id),
+            label: None,
+            refresh: false,
+            peek: false,
+        })?;
+        let client_secret = secret.get("secret").cloned().ok_or_else(|| {
+            IntegrationError::InvalidData(
+                "Invalid oauth relation data: the client secret has no 'secret' key.".into(),
+            )
+        })?;
+        self.provider = Some(ProviderInfo {
+            client_id: get("client_id").unwrap_or_default(),
+            client_secret,
+            issuer_url: get("issuer_url").unwrap_or_default(),
+            authorization_endpoint: get("authorization_endpoint").unwrap_or_default(),
+            token_endpoint: get("token_endpoint").unwrap_or_default(),
+            userinfo_endpoint: get("userinfo_endpoint").unwrap_or_default(),
+            jwks_endpoint: get("jwks_endpoint").unwrap_or_default(),
+        });
+        Ok(())
+    }
+
+    fn is_ready(&self) -> bool {
+        self.provider.is_some()
+    }
+
+    fn blocked(&self, view: &ReadinessView) -> Option<Status> {
+        if self.multiple {
+            return Some(Status::blocked(
+                "Multiple OAuth relations are not supported at the moment",
+            ));
+        }
+        let remote = self.remote_app.as_ref()?;
+        if self.provider.is_none() {
+            return Some(Status::blocked(format!("Please check {remote} charm!")));
+        }
+        if view.ingress_url.is_none() {
+            return Some(Status::blocked(
+                "Ingress relation is required for OIDC to work correctly!",
+            ));
+        }
+        None
+    }
+
+    /// Rewrites the client registration (leader, every relation), then checks the `openid`
+    /// scope. paas-charm crashes the hook on an invalid redirect URI; we block instead.
+    fn before_restart(
+        &mut self,
+        cx: &mut Cx<'_>,
+        view: &ReadinessView,
+    ) -> Result<(), IntegrationError> {
+        if self.multiple {
+            return Ok(());
+        }
+        self.redirect_uri = redirect_uri(&view.base_url, &self.redirect_path);
+        if cx.juju.is_leader()? {
+            if !valid_redirect_uri(&self.redirect_uri) {
+                return Err(IntegrationError::InvalidData(format!(
+                    "Invalid OAuth redirect URI: {}",
+                    self.redirect_uri
+                )));
+            }
+            let config = self.client_config(&view.base_url);
+            for relation in cx.juju.relations(&self.endpoint)? {
+                cx.juju
+                    .update_bag(relation.id, Scope::App, config.clone())?;
+            }
+        }
+        if !self.scopes.contains("openid") {
+            return Err(IntegrationError::InvalidData(
+                "The 'openid' scope is required for OAuth integration, please add it to the scopes."
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn env(&self, framework: &FrameworkInfo, env: &mut Env) {
+        let Some(p) = &self.provider else {
+            return;
+        };
+        let ep = &self.endpoint;
+        if framework.kind == FrameworkKind::SpringBoot {
+            let reg = format!("spring.security.oauth2.client.registration.{ep}");
+            let prov = format!("spring.security.oauth2.client.provider.{ep}");
+            let scope = self.scopes.split_whitespace().collect::<Vec<_>>().join(",");
+            env.set(format!("{reg}.client-id"), p.client_id.clone());
+            env.set(format!("{reg}.client-secret"), p.client_secret.clone());
+            env.set(format!("{reg}.redirect-uri"), self.redirect_uri.clone());
+            env.set(format!("{reg}.scope"), scope);
+            env.set(
+                format!("{reg}.user-name-attribute"),
+                self.user_name_attribute.clone(),
+            );
+            env.set(
+                format!("{reg}.authorization-grant-type"),
+                "authorization_code",
+            );
+            env.set(
+                format!("{prov}.authorization-uri"),
+                p.authorization_endpoint.clone(),
+            );
+            env.set(format!("{prov}.issuer-uri"), p.issuer_url.clone());
+            env.set(format!("{prov}.jwk-set-uri"), p.jwks_endpoint.clone());
+            env.set(format!("{prov}.token-uri"), p.token_endpoint.clone());
+            env.set(format!("{prov}.user-info-uri"), p.userinfo_endpoint.clone());
+            env.set(
+                format!("{prov}.user-name-attribute"),
+                self.user_name_attribute.clone(),
+            );
+            return;
+        }
+        let n = format!("{}{}", framework.config_prefix, ep.to_uppercase());
+        env.set(format!("{n}_CLIENT_ID"), p.client_id.clone());
+        env.set(format!("{n}_CLIENT_SECRET"), p.client_secret.clone());
+        env.set(format!("{n}_API_BASE_URL"), p.issuer_url.clone());
+        env.set(
+            format!("{n}_AUTHORIZE_URL"),
+            p.authorization_endpoint.clone(),
+        );
+        env.set(format!("{n}_ACCESS_TOKEN_URL"), p.token_endpoint.clone());
+        env.set(format!("{n}_USER_URL"), p.userinfo_endpoint.clone());
+        env.set(format!("{n}_JWKS_URL"), p.jwks_endpoint.clone());
+        env.set(
+            format!("{n}_CLIENT_KWARGS"),
+            dumps(&serde_json::json!({"scope": self.scopes})),
+        );
+    }
+}
+
+/// `<base without trailing '/'>/<path without leading '/'>`.
+pub fn redirect_uri(base_url: &str, path: &str) -> String {
+    format!(
+        "{}/{}",
+        base_url.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
+
+/// The base URL before the reconcile: the ingress URL from the `ingress` relation's provider
+/// (`{"url": ...}` under `ingress`), else `http://<app>.<model>:<port>`.
+fn base_url_from_relations(cx: &mut Cx<'_>) -> Result<String, IntegrationError> {
+    if let Some(relation) = cx.juju.relation("ingress")? {
+        let bag = cx.juju.remote_app_bag(relation.id)?;
+        let url = bag
+            .get("ingress")
+            .and_then(|t| serde_json::from_str::<Value>(t).ok())
+            .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_owned));
+        if let Some(url) = url {
+            return Ok(url);
+        }
+    }
+    let ctx = &cx.juju.ctx;
+    Ok(format!(
+        "http://{}.{}:{}",
+        ctx.app_name, ctx.model_name, cx.workload.app_port
+    ))
+}
+
+/// The hydra library's redirect URI check: `http(s)://`, a dotted domain whose last label has
+/// two or more characters or an IPv4 address (a single label such as `localhost` fails), an optional port and an
+/// optional path without whitespace.
+pub fn valid_redirect_uri(uri: &str) -> bool {
+    let lower = uri.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    if path.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    if let Some(port) = port {
+        if port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
+            return false;
+        }
+    }
+    let ipv4 = host.split('.').count() == 4
+        && host
+            .split('.')
+            .all(|p| (1..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
+    if ipv4 {
+        return true;
+    }
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() < 2 {
+        return false;
+    }
+    let (last, first) = labels.split_last().unwrap_or((&"", &[]));
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    first.iter().all(label_ok)
+        && last.len() >= 2
+        && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
