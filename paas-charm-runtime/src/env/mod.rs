@@ -2,6 +2,7 @@
 //! (Python-style JSON; URL decomposition lives beside it).
 
 pub mod python_json;
+pub mod url;
 
 use std::collections::BTreeMap;
 
