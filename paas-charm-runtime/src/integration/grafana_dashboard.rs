@@ -128,3 +128,153 @@ pub fn alt_uid(charm_name: &str, key: &str) -> String {
     XofReader::read(&mut hasher.finalize_xof(), &mut out);
     out.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::framework::FrameworkKind;
+    use crate::integration::test_support::{bag, relation, world, FLASK_META};
+
+    #[test]
+    fn flask_relation_created_publishes_the_bundled_dashboard() {
+        let dir = std::env::temp_dir().join("paas-grafana-test-none");
+        let rels = vec![relation(
+            2,
+            ENDPOINT,
+            "grafana_dashboard",
+            "grafana-k8s",
+            bag(&[]),
+            bag(&[]),
+        )];
+        let mut w = world(
+            FrameworkKind::Flask,
+            FLASK_META,
+            "flask-k8s",
+            "grafana-dashboard-relation-created",
+            Some((2, "grafana-k8s")),
+            true,
+            rels,
+            json!({}),
+            Value::Null,
+            &dir,
+        );
+        let mut g = GrafanaDashboard::bind(&w.meta).expect("bound");
+        assert_eq!(g.name(), "grafana-dashboard");
+        g.handle_event(&mut w.cx()).expect("handled");
+        let text = w.juju.local_app_bag(2, false).expect("bag")["dashboards"].clone();
+        let value: Value = serde_json::from_str(&text).expect("json");
+        let keys: Vec<&String> = value.as_object().expect("object").keys().collect();
+        assert_eq!(keys, ["templates", "uuid"]);
+        let uuid = value["uuid"].as_str().expect("uuid");
+        assert_eq!(
+            uuid::Uuid::parse_str(uuid).expect("uuid").get_version_num(),
+            4
+        );
+        let t = &value["templates"]["file:flask"];
+        let tkeys: Vec<&String> = t.as_object().expect("object").keys().collect();
+        assert_eq!(
+            tkeys,
+            [
+                "charm",
+                "content",
+                "juju_topology",
+                "inject_dropdowns",
+                "dashboard_alt_uid"
+            ]
+        );
+        assert_eq!(t["charm"], "flask-k8s");
+        assert_eq!(t["dashboard_alt_uid"], "e1ea98eb0d057b44");
+        assert_eq!(t["inject_dropdowns"], true);
+        assert_eq!(
+            t["juju_topology"],
+            json!({"model": "test-model",
+            "model_uuid": "00000000-0000-4000-8000-000000000000",
+            "application": "flask-k8s", "unit": "flask-k8s/0"})
+        );
+        // Round trip: base64 + xz back to the bundled file's bytes.
+        let compressed = base64::engine::general_purpose::STANDARD
+            .decode(t["content"].as_str().expect("content"))
+            .expect("base64");
+        let mut raw = Vec::new();
+        liblzma::read::XzDecoder::new(&compressed[..])
+            .read_to_end(&mut raw)
+            .expect("xz");
+        assert_eq!(
+            raw,
+            include_bytes!("../../assets/cos/grafana_dashboards/flask.json")
+        );
+        // The scenario's expected content starts like ours (same liblzma, same defaults).
+        assert!(t["content"]
+            .as_str()
+            .expect("content")
+            .starts_with("/Td6WFoAAATm1rRGAgAhARYAAAB0L+Wj4GX+CGldAD2CgBccKBCJ5n4VBEYaY924"));
+    }
+
+    #[test]
+    fn non_leader_and_other_events_publish_nothing() {
+        let dir = std::env::temp_dir().join("paas-grafana-test-none");
+        let rels = vec![relation(
+            2,
+            ENDPOINT,
+            "grafana_dashboard",
+            "grafana-k8s",
+            bag(&[]),
+            bag(&[]),
+        )];
+        let mut w = world(
+            FrameworkKind::Go,
+            FLASK_META,
+            "flask-k8s",
+            "flask-app-pebble-ready",
+            None,
+            true,
+            rels,
+            json!({}),
+            Value::Null,
+            &dir,
+        );
+        let mut g = GrafanaDashboard::bind(&w.meta).expect("bound");
+        g.handle_event(&mut w.cx()).expect("handled");
+        assert!(!w
+            .juju
+            .local_app_bag(2, false)
+            .expect("bag")
+            .contains_key("dashboards"));
+    }
+
+    #[test]
+    fn custom_dashboards_are_published_as_custom_templates() {
+        let dir = std::env::temp_dir().join(format!("paas-grafana-custom-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("cos_custom/grafana_dashboards")).expect("mkdir");
+        std::fs::write(dir.join("cos_custom/grafana_dashboards/mine.json"), b"{}").expect("write");
+        let rels = vec![relation(
+            2,
+            ENDPOINT,
+            "grafana_dashboard",
+            "grafana-k8s",
+            bag(&[]),
+            bag(&[]),
+        )];
+        let mut w = world(
+            FrameworkKind::Go,
+            FLASK_META,
+            "flask-k8s",
+            "config-changed",
+            None,
+            true,
+            rels,
+            json!({}),
+            Value::Null,
+            &dir,
+        );
+        let mut g = GrafanaDashboard::bind(&w.meta).expect("bound");
+        g.handle_event(&mut w.cx()).expect("handled");
+        let text = w.juju.local_app_bag(2, false).expect("bag")["dashboards"].clone();
+        let value: Value = serde_json::from_str(&text).expect("json");
+        let keys: Vec<&String> = value["templates"].as_object().expect("o").keys().collect();
+        assert_eq!(keys, ["file:custom_mine"]);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -200,3 +200,89 @@ fn removed_target() -> LogTarget {
         ..LogTarget::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::framework::FrameworkKind;
+    use crate::integration::test_support::{bag, relation, world, FLASK_META};
+
+    #[test]
+    fn flask_pebble_ready_adds_the_log_forwarding_layer() {
+        let dir = std::env::temp_dir().join("paas-logging-test-none");
+        let url =
+            "http://loki-k8s-0.loki-k8s-endpoints.cos.svc.cluster.local:3100/loki/api/v1/push";
+        let endpoint = format!("{{\"url\": \"{url}\"}}");
+        let rels = vec![relation(
+            2,
+            ENDPOINT,
+            "loki_push_api",
+            "loki-k8s",
+            bag(&[]),
+            bag(&[("endpoint", endpoint.as_str())]),
+        )];
+        let mut w = world(
+            FrameworkKind::Flask,
+            FLASK_META,
+            "flask-k8s",
+            "flask-app-pebble-ready",
+            None,
+            true,
+            rels,
+            json!({}),
+            serde_json::Value::Null,
+            &dir,
+        );
+        let mut l = Logging::bind(&w.meta).expect("bound");
+        assert_eq!(l.name(), "logging");
+        l.handle_event(&mut w.cx()).expect("event");
+        // pebble-ready writes nothing to the app bag.
+        assert!(w.juju.local_app_bag(2, false).expect("bag").is_empty());
+        let (label, layer) = w.pebble.layers.last().expect("layer").clone();
+        assert_eq!(label, "flask-app-log-forwarding");
+        let target = &layer.log_targets["loki-k8s/0"];
+        assert_eq!(target.location, url);
+        assert_eq!(target.services, ["all"]);
+        assert_eq!(target.r#override, "replace");
+        assert_eq!(target.labels["job"], "juju_test-model_00000000_flask-k8s");
+        assert_eq!(target.labels["juju_unit"], "flask-k8s/0");
+        assert_eq!(target.labels["product"], "Juju");
+        assert_eq!(target.labels.len(), 7);
+        l.load(&mut w.cx()).expect("load");
+        let mut out = Contributions::default();
+        l.contribute(&mut out);
+        assert_eq!(out.layers, vec![(label, layer)]);
+    }
+
+    #[test]
+    fn relation_changed_on_leader_writes_metadata_and_empty_rules() {
+        let dir = std::env::temp_dir().join("paas-logging-test-none");
+        let rels = vec![relation(
+            2,
+            ENDPOINT,
+            "loki_push_api",
+            "loki-k8s",
+            bag(&[]),
+            bag(&[("endpoint", "{\"url\": \"http://loki/push\"}")]),
+        )];
+        let mut w = world(
+            FrameworkKind::Flask,
+            FLASK_META,
+            "flask-k8s",
+            "logging-relation-changed",
+            Some((2, "loki-k8s")),
+            true,
+            rels,
+            json!({}),
+            serde_json::Value::Null,
+            &dir,
+        );
+        let mut l = Logging::bind(&w.meta).expect("bound");
+        l.handle_event(&mut w.cx()).expect("event");
+        let app = w.juju.local_app_bag(2, false).expect("bag");
+        assert_eq!(app["alert_rules"], "{}");
+        assert_eq!(app["metadata"], "{\"model\": \"test-model\", \"model_uuid\": \"00000000-0000-4000-8000-000000000000\", \"application\": \"flask-k8s\", \"unit\": \"flask-k8s/0\", \"charm_name\": \"flask-k8s\"}");
+    }
+}

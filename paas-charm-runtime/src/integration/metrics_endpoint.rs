@@ -161,3 +161,149 @@ fn scheduler_target(target: &str, app: &str, model: &str) -> String {
         None => target.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::framework::FrameworkKind;
+    use crate::integration::test_support::{bag, relation, world, FLASK_META};
+
+    /// flask/flask_observability_pebble_ready: `scrape_jobs`, `scrape_metadata`, `alert_rules`.
+    const FLASK_SCRAPE_JOBS: &str = r####"[{"metrics_path": "/metrics", "static_configs": [{"targets": ["*:9102"]}]}, {"metrics_path": "/metrics", "static_configs": [{"targets": ["*:8081"], "labels": {"app": "flask", "env": "example"}}], "job_name": "flask-app-custom"}, {"metrics_path": "/metrics", "static_configs": [{"targets": ["flask-k8s-0.flask-k8s-endpoints.test-model.svc.cluster.local:8082"], "labels": {"role": "scheduler"}}], "job_name": "flask-scheduler-metrics"}]"####;
+    const FLASK_SCRAPE_METADATA: &str = r####"{"model": "test-model", "model_uuid": "00000000-0000-4000-8000-000000000000", "application": "flask-k8s", "unit": "flask-k8s/0", "charm_name": "flask-k8s"}"####;
+    const FLASK_ALERT_RULES: &str = r####"{"groups": [{"name": "test_model_00000000_flask_k8s_flask_rules", "rules": [{"alert": "FlaskTargetMissing", "expr": "up == 0", "for": "2m", "labels": {"severity": "critical", "juju_model": "test-model", "juju_model_uuid": "00000000-0000-4000-8000-000000000000", "juju_application": "flask-k8s", "juju_charm": "flask-k8s"}, "annotations": {"summary": "Prometheus target missing (instance {{ $labels.instance }})", "description": "Flask has disappeared. An exporter might be crashed.\n  VALUE = {{ $value }}\n  LABELS = {{ $labels }}"}}]}, {"name": "test_model_00000000_flask_k8s_HostHealth_rules", "rules": [{"alert": "HostDown", "expr": "up < 1", "for": "5m", "labels": {"severity": "critical", "juju_model": "test-model", "juju_model_uuid": "00000000-0000-4000-8000-000000000000", "juju_application": "flask-k8s", "juju_charm": "flask-k8s"}, "annotations": {"summary": "Host '{{ $labels.instance }}' is down.", "description": "Juju application '{{ $labels.juju_application }}' in model '{{ $labels.juju_model }}' is down. Prometheus has been unable to scrape it during at least the past five minutes."}}, {"alert": "HostMetricsMissing", "expr": "absent(up)", "for": "5m", "labels": {"severity": "warning", "juju_model": "test-model", "juju_model_uuid": "00000000-0000-4000-8000-000000000000", "juju_application": "flask-k8s", "juju_charm": "flask-k8s"}, "annotations": {"summary": "Unit '{{ $labels.juju_unit }}' of application '{{ $labels.juju_application }}' is down or failing to remote write.", "description": "`Up` missing for unit '{{ $labels.juju_unit }}' of application {{ $labels.juju_application }} in model {{ $labels.juju_model }}. Please ensure the unit or the collector scraping it is up and is able to successfully reach the metrics backend."}}]}]}"####;
+    /// spring-boot/springboot_metrics_endpoint_joined.
+    const SPRING_SCRAPE_JOBS: &str = r####"[{"metrics_path": "/actuator/prometheus", "static_configs": [{"targets": ["*:8080"]}]}]"####;
+    const SPRING_ALERT_RULES: &str = r####"{"groups": [{"name": "test_model_00000000_spring_boot_k8s_HostHealth_rules", "rules": [{"alert": "HostDown", "expr": "up < 1", "for": "5m", "labels": {"severity": "critical", "juju_model": "test-model", "juju_model_uuid": "00000000-0000-4000-8000-000000000000", "juju_application": "spring-boot-k8s", "juju_charm": "spring-boot-k8s"}, "annotations": {"summary": "Host '{{ $labels.instance }}' is down.", "description": "Juju application '{{ $labels.juju_application }}' in model '{{ $labels.juju_model }}' is down. Prometheus has been unable to scrape it during at least the past five minutes."}}, {"alert": "HostMetricsMissing", "expr": "absent(up)", "for": "5m", "labels": {"severity": "warning", "juju_model": "test-model", "juju_model_uuid": "00000000-0000-4000-8000-000000000000", "juju_application": "spring-boot-k8s", "juju_charm": "spring-boot-k8s"}, "annotations": {"summary": "Unit '{{ $labels.juju_unit }}' of application '{{ $labels.juju_application }}' is down or failing to remote write.", "description": "`Up` missing for unit '{{ $labels.juju_unit }}' of application {{ $labels.juju_application }} in model {{ $labels.juju_model }}. Please ensure the unit or the collector scraping it is up and is able to successfully reach the metrics backend."}}]}]}"####;
+
+    fn flask_paas() -> serde_json::Value {
+        json!({"framework_logging_format": "json", "prometheus": {"scrape_configs": [
+            {"job_name": "flask-app-custom", "metrics_path": "/metrics", "static_configs": [
+                {"targets": ["*:8081"], "labels": {"app": "flask", "env": "example"}}]},
+            {"job_name": "flask-scheduler-metrics", "metrics_path": "/metrics", "static_configs": [
+                {"targets": ["@scheduler:8082"], "labels": {"role": "scheduler"}}]}]}})
+    }
+
+    #[test]
+    fn flask_pebble_ready_publishes_jobs_metadata_rules_and_unit_keys() {
+        let dir = std::env::temp_dir().join("paas-metrics-test-none");
+        let rels = vec![relation(
+            3,
+            ENDPOINT,
+            "prometheus_scrape",
+            "prometheus-k8s",
+            bag(&[]),
+            bag(&[]),
+        )];
+        let mut w = world(
+            FrameworkKind::Flask,
+            FLASK_META,
+            "flask-k8s",
+            "flask-app-pebble-ready",
+            None,
+            true,
+            rels,
+            json!({}),
+            flask_paas(),
+            &dir,
+        );
+        let mut m = MetricsEndpoint::bind(&w.meta).expect("bound");
+        assert_eq!(m.name(), "metrics-endpoint");
+        assert!(!m.required());
+        assert!(m.handle_event(&mut w.cx()).expect("handled").is_empty());
+        let app = w.juju.local_app_bag(3, false).expect("app bag");
+        assert_eq!(app["scrape_jobs"], FLASK_SCRAPE_JOBS);
+        assert_eq!(app["scrape_metadata"], FLASK_SCRAPE_METADATA);
+        assert_eq!(app["alert_rules"], FLASK_ALERT_RULES);
+        let unit = w.juju.local_unit_bag(3).expect("unit bag");
+        assert_eq!(unit["prometheus_scrape_unit_address"], "192.0.2.0");
+        assert_eq!(unit["prometheus_scrape_unit_name"], "flask-k8s/0");
+        assert_eq!(
+            unit["prometheus_scrape_unit_fqdn"],
+            "flask-k8s-0.flask-k8s-endpoints.test-model.svc.cluster.local"
+        );
+    }
+
+    const SPRING_META: &str = "name: spring-boot-k8s\ncontainers:\n  app:\n    resource: app-image\nprovides:\n  metrics-endpoint:\n    interface: prometheus_scrape\n";
+
+    #[test]
+    fn spring_boot_joined_publishes_framework_job_and_host_health() {
+        let dir = std::env::temp_dir().join("paas-metrics-test-none");
+        let rels = vec![relation(
+            3,
+            ENDPOINT,
+            "prometheus_scrape",
+            "prometheus-k8s",
+            bag(&[]),
+            bag(&[]),
+        )];
+        let mut w = world(
+            FrameworkKind::SpringBoot,
+            SPRING_META,
+            "spring-boot-k8s",
+            "metrics-endpoint-relation-joined",
+            Some((3, "prometheus-k8s")),
+            true,
+            rels,
+            json!({}),
+            serde_json::Value::Null,
+            &dir,
+        );
+        w.workload.metrics_port = Some(8080);
+        w.workload.metrics_path = Some("/actuator/prometheus".into());
+        let mut m = MetricsEndpoint::bind(&w.meta).expect("bound");
+        m.handle_event(&mut w.cx()).expect("handled");
+        let app = w.juju.local_app_bag(3, false).expect("app bag");
+        assert_eq!(app["scrape_jobs"], SPRING_SCRAPE_JOBS);
+        assert_eq!(app["alert_rules"], SPRING_ALERT_RULES);
+        assert_eq!(
+            w.juju.local_unit_bag(3).expect("unit")["prometheus_scrape_unit_fqdn"],
+            "spring-boot-k8s-0.spring-boot-k8s-endpoints.test-model.svc.cluster.local"
+        );
+    }
+
+    #[test]
+    fn non_leader_writes_unit_keys_only_and_default_jobs() {
+        let dir = std::env::temp_dir().join("paas-metrics-test-none");
+        let rels = vec![relation(
+            3,
+            ENDPOINT,
+            "prometheus_scrape",
+            "prometheus-k8s",
+            bag(&[]),
+            bag(&[]),
+        )];
+        let mut w = world(
+            FrameworkKind::Go,
+            SPRING_META,
+            "go-k8s",
+            "config-changed",
+            None,
+            false,
+            rels,
+            json!({}),
+            serde_json::Value::Null,
+            &dir,
+        );
+        w.workload.metrics_path = None;
+        let mut m = MetricsEndpoint::bind(&w.meta).expect("bound");
+        m.handle_event(&mut w.cx()).expect("handled");
+        assert!(w
+            .juju
+            .local_unit_bag(3)
+            .expect("unit")
+            .contains_key("prometheus_scrape_unit_name"));
+        assert_eq!(
+            crate::env::python_json::dumps(&scrape_jobs(&w.cx())),
+            r#"[{"metrics_path": "/metrics", "static_configs": [{"targets": ["*:80"]}]}]"#
+        );
+        w.workload.metrics_path = Some("/m".into());
+        w.workload.metrics_port = None;
+        assert_eq!(
+            crate::env::python_json::dumps(&scrape_jobs(&w.cx())),
+            r#"[{"metrics_path": "/m", "static_configs": [{"targets": ["*:None"]}]}]"#
+        );
+    }
+}

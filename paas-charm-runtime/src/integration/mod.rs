@@ -242,3 +242,5 @@ pub mod grafana_dashboard;
 pub mod logging;
 pub mod metrics_endpoint;
 pub mod oauth;
+#[cfg(test)]
+mod test_support;

@@ -413,3 +413,193 @@ pub fn valid_redirect_uri(uri: &str) -> bool {
         && last.len() >= 2
         && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::integration::test_support::{bag, relation, world, World, FLASK_META};
+    use crate::testing::MemorySecret;
+
+    fn hydra_bag() -> crate::juju::Bag {
+        bag(&[
+            (
+                "authorization_endpoint",
+                "https://iam.example.com/test-model-hydra/oauth2/auth",
+            ),
+            (
+                "introspection_endpoint",
+                "http://hydra.test-model.svc.cluster.local:4445/admin/oauth2/introspect",
+            ),
+            ("issuer_url", "https://iam.example.com/test-model-hydra"),
+            (
+                "jwks_endpoint",
+                "https://iam.example.com/test-model-hydra/.well-known/jwks.json",
+            ),
+            ("scope", "openid profile email phone"),
+            (
+                "token_endpoint",
+                "https://iam.example.com/test-model-hydra/oauth2/token",
+            ),
+            (
+                "userinfo_endpoint",
+                "https://iam.example.com/test-model-hydra/userinfo",
+            ),
+            ("client_id", "b6e1c7f2-3a0d-4c55-9f1e-7d2a8c4b9e01"),
+            ("client_secret_id", "secret:6ba1b7otbbqne9ec8h74"),
+        ])
+    }
+
+    fn oauth_world(config: serde_json::Value) -> World {
+        let dir = std::env::temp_dir().join("paas-oauth-test-none");
+        let rels = vec![relation(3, "oidc", "oauth", "hydra", hydra_bag(), bag(&[]))];
+        let w = world(
+            FrameworkKind::Flask,
+            FLASK_META,
+            "flask-k8s",
+            "oidc-relation-changed",
+            Some((3, "hydra")),
+            true,
+            rels,
+            config,
+            serde_json::Value::Null,
+            &dir,
+        );
+        let mut w = w;
+        let secret = MemorySecret {
+            id: "secret:6ba1b7otbbqne9ec8h74".into(),
+            tracked_content: bag(&[("secret", "hYdRaCl1entS3cret")]),
+            latest_content: bag(&[("secret", "hYdRaCl1entS3cret")]),
+            ..MemorySecret::default()
+        };
+        // The backend was moved into Juju: rebuild it with the secret.
+        let mut backend = crate::testing::MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        backend.relations = vec![relation(3, "oidc", "oauth", "hydra", hydra_bag(), bag(&[]))];
+        backend.secrets = vec![secret];
+        backend.config = crate::testing::juju::config_values(json!({
+            "oidc-redirect-path": "/oauth/callback", "oidc-scopes": "openid profile email phone"}));
+        w.juju = crate::juju::Juju::new(Box::new(backend), w.juju.ctx.clone());
+        w
+    }
+
+    #[test]
+    fn flask_oauth_with_ingress() {
+        let mut w = oauth_world(json!({}));
+        let mut o = OAuth::bind(&w.meta).expect("bound");
+        assert_eq!(o.name(), "oauth");
+        assert!(!o.required());
+        assert_eq!(
+            o.handle_event(&mut w.cx()).expect("event"),
+            vec![Trigger::Reconcile]
+        );
+        o.load(&mut w.cx()).expect("load");
+        assert!(o.is_ready());
+        let view = ReadinessView {
+            ingress_url: Some("https://paas.example.com/test-model-flask-k8s".into()),
+            base_url: "https://paas.example.com/test-model-flask-k8s".into(),
+        };
+        assert_eq!(o.blocked(&view), None);
+        o.before_restart(&mut w.cx(), &view).expect("restart");
+        let app = w.juju.local_app_bag(3, false).expect("bag");
+        assert_eq!(
+            app,
+            bag(&[
+                ("audience", "[]"),
+                ("grant_types", "[\"authorization_code\"]"),
+                (
+                    "redirect_uri",
+                    "https://paas.example.com/test-model-flask-k8s/oauth/callback"
+                ),
+                ("scope", "openid profile email phone"),
+                ("token_endpoint_auth_method", "client_secret_basic"),
+            ])
+        );
+        let mut env = Env::new();
+        o.env(FrameworkKind::Flask.info(), &mut env);
+        let expected = [
+            (
+                "FLASK_OIDC_ACCESS_TOKEN_URL",
+                "https://iam.example.com/test-model-hydra/oauth2/token",
+            ),
+            (
+                "FLASK_OIDC_API_BASE_URL",
+                "https://iam.example.com/test-model-hydra",
+            ),
+            (
+                "FLASK_OIDC_AUTHORIZE_URL",
+                "https://iam.example.com/test-model-hydra/oauth2/auth",
+            ),
+            (
+                "FLASK_OIDC_CLIENT_ID",
+                "b6e1c7f2-3a0d-4c55-9f1e-7d2a8c4b9e01",
+            ),
+            (
+                "FLASK_OIDC_CLIENT_KWARGS",
+                "{\"scope\": \"openid profile email phone\"}",
+            ),
+            ("FLASK_OIDC_CLIENT_SECRET", "hYdRaCl1entS3cret"),
+            (
+                "FLASK_OIDC_JWKS_URL",
+                "https://iam.example.com/test-model-hydra/.well-known/jwks.json",
+            ),
+            (
+                "FLASK_OIDC_USER_URL",
+                "https://iam.example.com/test-model-hydra/userinfo",
+            ),
+        ];
+        assert_eq!(
+            env.to_strings(),
+            expected
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        );
+        let mut spring = Env::new();
+        o.env(FrameworkKind::SpringBoot.info(), &mut spring);
+        assert_eq!(
+            spring
+                .get("spring.security.oauth2.client.registration.oidc.scope")
+                .as_deref(),
+            Some("openid,profile,email,phone")
+        );
+        assert_eq!(
+            spring
+                .get("spring.security.oauth2.client.provider.oidc.user-name-attribute")
+                .as_deref(),
+            Some("sub")
+        );
+    }
+
+    #[test]
+    fn flask_oauth_without_ingress_blocks() {
+        let mut w = oauth_world(json!({}));
+        let mut o = OAuth::bind(&w.meta).expect("bound");
+        o.load(&mut w.cx()).expect("load");
+        let view = ReadinessView {
+            ingress_url: None,
+            base_url: "http://flask-k8s.test-model:8000".into(),
+        };
+        assert_eq!(
+            o.blocked(&view),
+            Some(Status::blocked(
+                "Ingress relation is required for OIDC to work correctly!"
+            ))
+        );
+    }
+
+    #[test]
+    fn redirect_uri_rules() {
+        assert_eq!(
+            redirect_uri("https://a.example.com/prefix/", "/cb"),
+            "https://a.example.com/prefix/cb"
+        );
+        assert!(valid_redirect_uri(
+            "http://flask-k8s.test-model:8000/callback"
+        ));
+        assert!(valid_redirect_uri("https://10.0.0.1/x"));
+        assert!(!valid_redirect_uri("http://localhost:8000/callback"));
+        assert!(!valid_redirect_uri("ftp://a.example.com/"));
+    }
+}
