@@ -1,12 +1,7 @@
-//! A complete Flask charm.
-use paas_charm_runtime::framework::FrameworkKind;
+//! `flask-k8s`: a complete Flask charm. The attribute is the whole charm.
 
-/// The charm.
+use paas_charm_runtime::paas_charm;
+
+/// The Flask example charm.
+#[paas_charm(framework = "flask", integrations(oauth))]
 pub struct FlaskCharm;
-impl paas_charm_runtime::Charm for FlaskCharm {
-    const FRAMEWORK: FrameworkKind = FrameworkKind::Flask;
-    type Integrations = ();
-}
-fn main() -> std::process::ExitCode {
-    paas_charm_runtime::run_main::<FlaskCharm>()
-}

@@ -12,8 +12,16 @@ pub struct Core {
 
 impl IntegrationSet for Core {
     fn bind(meta: &CharmMeta) -> Self {
-        let bound: Vec<Box<dyn Integration>> = Vec::new();
-        let _ = meta;
+        let mut bound: Vec<Box<dyn Integration>> = Vec::new();
+        if let Some(metrics) = super::metrics_endpoint::MetricsEndpoint::bind(meta) {
+            bound.push(Box::new(metrics));
+        }
+        if let Some(logging) = super::logging::Logging::bind(meta) {
+            bound.push(Box::new(logging));
+        }
+        if let Some(dashboards) = super::grafana_dashboard::GrafanaDashboard::bind(meta) {
+            bound.push(Box::new(dashboards));
+        }
         Self { bound }
     }
 
