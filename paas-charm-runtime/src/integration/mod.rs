@@ -6,6 +6,11 @@
 //! contributes environment variables and other effects (base URL, proxy, files) to the
 //! reconcile. Adding an integration is one module here plus its name in [`KNOWN`].
 
+pub mod data_interfaces;
+pub mod database;
+#[cfg(test)]
+mod test_support;
+
 use crate::env::Env;
 use crate::framework::FrameworkInfo;
 use crate::juju::{CharmMeta, HookToolError, Juju, Status};
