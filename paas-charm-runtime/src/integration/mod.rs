@@ -7,6 +7,10 @@
 //! reconcile. Adding an integration is one module here plus its name in [`KNOWN`].
 
 pub mod core;
+pub mod data_interfaces;
+pub mod database;
+#[cfg(test)]
+mod data_test_support;
 
 use crate::env::Env;
 use crate::framework::FrameworkInfo;

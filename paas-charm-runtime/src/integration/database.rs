@@ -1,0 +1,841 @@
+//! PostgreSQL, MySQL and MongoDB (integrations.md §2.1, §3, §5.4): the data_platform_libs v0
+//! `DatabaseRequires` protocol as paas-charm 1.12.3 uses it, one implementation for the three.
+
+use crate::env::url::{decompose, urlparse, UrlError};
+use crate::env::Env;
+use crate::framework::{FrameworkInfo, FrameworkKind};
+use crate::integration::data_interfaces::{
+    diff_and_snapshot, fetch_fields, json_list, PROVIDED_SECRETS, REQUESTED_SECRETS,
+};
+use crate::integration::{Cx, Integration, IntegrationError, Trigger};
+use crate::juju::{CharmMeta, Event, RelationEventKind, Scope};
+
+/// Which database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    /// `postgresql` / `postgresql_client`.
+    Postgresql,
+    /// `mysql` / `mysql_client`.
+    Mysql,
+    /// `mongodb` / `mongodb_client`.
+    Mongodb,
+}
+
+impl DbKind {
+    /// The endpoint name (also the URI scheme and the env prefix, upper-cased).
+    pub fn endpoint(self) -> &'static str {
+        match self {
+            DbKind::Postgresql => "postgresql",
+            DbKind::Mysql => "mysql",
+            DbKind::Mongodb => "mongodb",
+        }
+    }
+
+    /// The interface name.
+    pub fn interface(self) -> &'static str {
+        match self {
+            DbKind::Postgresql => "postgresql_client",
+            DbKind::Mysql => "mysql_client",
+            DbKind::Mongodb => "mongodb_client",
+        }
+    }
+}
+
+/// A database integration of a given kind.
+#[derive(Debug, Clone)]
+pub struct Database {
+    kind: DbKind,
+    required: bool,
+    /// The connection URI(s) once usable.
+    uris: Option<String>,
+    /// The env computed at load (the decomposition can fail, which must show at load).
+    vars: Vec<(String, String)>,
+}
+
+impl Database {
+    fn bind_kind(kind: DbKind, meta: &CharmMeta) -> Option<Self> {
+        let relation = meta.requires_with(kind.endpoint(), kind.interface())?;
+        Some(Self {
+            kind,
+            required: relation.is_required(),
+            uris: None,
+            vars: Vec::new(),
+        })
+    }
+
+    /// The connection URI paas-charm builds (after `load`), if usable.
+    pub fn uris(&self) -> Option<&str> {
+        self.uris.as_deref()
+    }
+
+    fn handle(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Trigger>, IntegrationError> {
+        let endpoint = self.kind.endpoint();
+        let Some(id) = cx.juju.event_relation_id(endpoint) else {
+            return Ok(Vec::new());
+        };
+        let Event::Relation { kind, .. } = cx.juju.event().clone() else {
+            return Ok(Vec::new());
+        };
+        match kind {
+            RelationEventKind::Created => {
+                if !cx.juju.is_leader()? {
+                    return Ok(Vec::new());
+                }
+                let app = cx.juju.ctx.app_name.clone();
+                let mut app_values = vec![("database".to_owned(), app)];
+                if cx.juju.ctx.juju_version.major >= 3 {
+                    let requested = json_list(REQUESTED_SECRETS);
+                    let provided = json_list(PROVIDED_SECRETS);
+                    app_values.push(("requested-secrets".into(), requested.clone()));
+                    app_values.push(("provided-secrets".into(), provided.clone()));
+                    cx.juju.update_bag(
+                        id,
+                        Scope::Unit,
+                        [
+                            ("requested-secrets".to_owned(), requested),
+                            ("provided-secrets".to_owned(), provided),
+                        ],
+                    )?;
+                }
+                cx.juju.update_bag(id, Scope::App, app_values)?;
+                Ok(Vec::new())
+            }
+            RelationEventKind::Changed => {
+                if cx.juju.remote_app(id)?.is_none() {
+                    return Ok(Vec::new());
+                }
+                let remote = cx.juju.remote_app_bag(id)?;
+                let diff = diff_and_snapshot(cx.juju, id, &remote)?;
+                let credentials_shared = (diff.added.contains("username")
+                    && diff.added.contains("password"))
+                    || diff.added.contains("secret-user");
+                let entity_type = remote.contains_key("entity-type");
+                if credentials_shared && !entity_type {
+                    return Ok(vec![Trigger::ReconcileWithMigrations]);
+                }
+                if diff.added.contains("endpoints") || diff.changed.contains("endpoints") {
+                    return Ok(vec![Trigger::ReconcileWithMigrations]);
+                }
+                Ok(Vec::new())
+            }
+            RelationEventKind::Broken => Ok(vec![Trigger::Reconcile]),
+            RelationEventKind::Joined | RelationEventKind::Departed => Ok(Vec::new()),
+        }
+    }
+
+    fn read(&mut self, cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
+        self.uris = None;
+        self.vars.clear();
+        let endpoint = self.kind.endpoint();
+        let Some(relation) = cx.juju.relation(endpoint)? else {
+            return Ok(());
+        };
+        if relation.remote_app.is_none() {
+            return Ok(());
+        }
+        let remote = cx.juju.remote_app_bag(relation.id)?;
+        let data = fetch_fields(
+            cx.juju,
+            endpoint,
+            relation.id,
+            &remote,
+            &["uris", "endpoints", "username", "password", "database"],
+        )?;
+        let uris = if let Some(uris) = data.get("uris") {
+            uris.clone()
+        } else {
+            let field = |k: &str| data.get(k).filter(|v| !v.is_empty());
+            let (Some(endpoints), Some(username), Some(password)) =
+                (field("endpoints"), field("username"), field("password"))
+            else {
+                return Ok(());
+            };
+            let database = data
+                .get("database")
+                .cloned()
+                .unwrap_or_else(|| cx.juju.ctx.app_name.clone());
+            let first = endpoints.split(',').next().unwrap_or_default();
+            format!("{endpoint}://{username}:{password}@{first}/{database}")
+        };
+        self.vars = self.env_vars(cx.framework, &uris).map_err(|err| {
+            IntegrationError::InvalidData(format!(
+                "Invalid {endpoint} relation data: the connection URI cannot be parsed ({err})."
+            ))
+        })?;
+        self.uris = Some(uris);
+        Ok(())
+    }
+
+    fn env_vars(
+        &self,
+        framework: &FrameworkInfo,
+        uris: &str,
+    ) -> Result<Vec<(String, String)>, UrlError> {
+        let endpoint = self.kind.endpoint();
+        let prefix = format!("{}_DB", endpoint.to_uppercase());
+        let mut vars = decompose(&prefix, uris, true)?;
+        if framework.kind != FrameworkKind::SpringBoot {
+            return Ok(vars);
+        }
+        let uri = uris.split(',').next().unwrap_or_default();
+        if self.kind == DbKind::Mongodb {
+            return Ok(vec![("spring.data.mongodb.uri".into(), uri.into())]);
+        }
+        let parsed = urlparse(uri)?;
+        let port = parsed
+            .port()?
+            .map_or_else(|| "None".to_owned(), |p| p.to_string());
+        let hostname = parsed.hostname().unwrap_or_else(|| "None".into());
+        vars.push((
+            "spring.datasource.url".into(),
+            format!("jdbc:{}://{hostname}:{port}{}", parsed.scheme, parsed.path),
+        ));
+        vars.push(("spring.jpa.hibernate.ddl-auto".into(), "none".into()));
+        if let Some(username) = parsed.username().filter(|u| !u.is_empty()) {
+            vars.push(("spring.datasource.username".into(), username.into()));
+        }
+        if let Some(password) = parsed.password().filter(|p| !p.is_empty()) {
+            vars.push(("spring.datasource.password".into(), password.into()));
+        }
+        Ok(vars)
+    }
+}
+
+macro_rules! database_integration {
+    ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Database);
+
+        impl Integration for $name {
+            fn bind(meta: &CharmMeta) -> Option<Self> {
+                Database::bind_kind($kind, meta).map($name)
+            }
+
+            fn name(&self) -> &str {
+                $kind.endpoint()
+            }
+
+            fn required(&self) -> bool {
+                self.0.required
+            }
+
+            fn handle_event(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Trigger>, IntegrationError> {
+                self.0.handle(cx)
+            }
+
+            fn load(&mut self, cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
+                self.0.read(cx)
+            }
+
+            fn is_ready(&self) -> bool {
+                self.0.uris.is_some()
+            }
+
+            fn env(&self, _framework: &FrameworkInfo, env: &mut Env) {
+                for (name, value) in &self.0.vars {
+                    env.set(name.clone(), value.clone());
+                }
+            }
+        }
+    };
+}
+
+database_integration!(
+    /// PostgreSQL (`postgresql` endpoint, `postgresql_client` interface).
+    Postgresql,
+    DbKind::Postgresql
+);
+database_integration!(
+    /// MySQL (`mysql` endpoint, `mysql_client` interface).
+    Mysql,
+    DbKind::Mysql
+);
+database_integration!(
+    /// MongoDB (`mongodb` endpoint, `mongodb_client` interface).
+    Mongodb,
+    DbKind::Mongodb
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::integration::data_test_support::*;
+    use crate::testing::juju::MemoryBackend;
+
+    const REQ: &str = r#"["username", "password", "tls", "tls-ca", "uris", "read-only-uris", "entity-name", "entity-password"]"#;
+    const PROV: &str = r#"["mtls-cert"]"#;
+
+    fn flask_meta() -> CharmMeta {
+        meta(
+            "flask-k8s",
+            &[
+                ("postgresql", "postgresql_client", Some(true)),
+                ("mysql", "mysql_client", Some(true)),
+                ("mongodb", "mongodb_client", Some(true)),
+            ],
+        )
+    }
+
+    fn requested_unit_bag() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("egress-subnets", "192.0.2.0"),
+            ("ingress-address", "192.0.2.0"),
+            ("private-address", "192.0.2.0"),
+            ("provided-secrets", PROV),
+            ("requested-secrets", REQ),
+        ]
+    }
+
+    #[test]
+    fn binding_and_required() {
+        let m = flask_meta();
+        let pg = Postgresql::bind(&m).unwrap();
+        assert_eq!(pg.name(), "postgresql");
+        assert!(!pg.required());
+        let m = meta("x", &[("postgresql", "postgresql_client", None)]);
+        assert!(Postgresql::bind(&m).unwrap().required());
+        assert!(Mysql::bind(&m).is_none());
+        let m = meta("x", &[("db", "postgresql_client", None)]);
+        assert!(Postgresql::bind(&m).is_none());
+        let m = meta("x", &[("mongodb", "mongodb_client", Some(false))]);
+        assert!(Mongodb::bind(&m).unwrap().required());
+    }
+
+    // flask/flask_pg_relation_created_leader
+    #[test]
+    fn relation_created_leader_writes_the_request() {
+        let mut backend = MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        backend.relations.push(relation(
+            2,
+            "postgresql",
+            "postgresql_client",
+            "postgresql-k8s",
+            bag(&[]),
+            &[("postgresql-k8s/0", bag(&[]))],
+        ));
+        let hook = Hook::relation(
+            "flask-k8s/0",
+            "postgresql-relation-created",
+            2,
+            "postgresql-k8s",
+            None,
+        );
+        let mut world = World::new(FrameworkKind::Flask, flask_meta(), backend, &hook);
+        let mut pg = Postgresql::bind(&world.meta).unwrap();
+        let (triggers, env) = world.run(&mut pg);
+        assert!(triggers.is_empty());
+        assert!(env.unwrap().is_empty());
+        assert!(!pg.is_ready());
+        assert_eq!(
+            world.app_bag(2),
+            bag(&[
+                ("database", "flask-k8s"),
+                ("provided-secrets", PROV),
+                ("requested-secrets", REQ)
+            ])
+        );
+        assert_eq!(world.unit_bag(2), bag(&requested_unit_bag()));
+    }
+
+    // django/django_mongodb_created_non_leader
+    #[test]
+    fn relation_created_non_leader_writes_nothing() {
+        let mut backend = MemoryBackend::new("django-k8s/1");
+        backend.relations.push(relation(
+            3,
+            "mongodb",
+            "mongodb_client",
+            "mongodb-k8s",
+            bag(&[]),
+            &[("mongodb-k8s/0", bag(&[]))],
+        ));
+        let hook = Hook::relation(
+            "django-k8s/1",
+            "mongodb-relation-created",
+            3,
+            "mongodb-k8s",
+            None,
+        );
+        let m = meta("django-k8s", &[("mongodb", "mongodb_client", Some(true))]);
+        let mut world = World::new(FrameworkKind::Django, m, backend, &hook);
+        let mut db = Mongodb::bind(&world.meta).unwrap();
+        let (triggers, _) = world.run(&mut db);
+        assert!(triggers.is_empty());
+        assert_eq!(
+            world.unit_bag(3),
+            bag(&[
+                ("egress-subnets", "192.0.2.0"),
+                ("ingress-address", "192.0.2.0"),
+                ("private-address", "192.0.2.0"),
+            ])
+        );
+    }
+
+    // flask/flask_pg_secret_user_changed
+    #[test]
+    fn secret_user_shared_reconciles_with_migrations() {
+        let mut backend = MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        let remote = bag(&[
+            ("database", "flask-k8s"),
+            (
+                "endpoints",
+                "postgresql-k8s-primary.test-model.svc.cluster.local:5432",
+            ),
+            (
+                "read-only-endpoints",
+                "postgresql-k8s-replicas.test-model.svc.cluster.local:5432",
+            ),
+            ("secret-user", "secret:cstgtq7mp25c77d05kbg"),
+            ("version", "16.6"),
+        ]);
+        let mut rel = relation(
+            2,
+            "postgresql",
+            "postgresql_client",
+            "postgresql-k8s",
+            remote,
+            &[("postgresql-k8s/0", bag(&[]))],
+        );
+        rel.local_unit_data = bag(&requested_unit_bag());
+        backend.relations.push(rel);
+        backend.secrets.push(granted_secret(
+            "secret:cstgtq7mp25c77d05kbg",
+            bag(&[
+                ("username", "relation_id_7"),
+                ("password", "hT4wQz8nBv2Lr6Yc"),
+            ]),
+        ));
+        let hook = Hook::relation(
+            "flask-k8s/0",
+            "postgresql-relation-changed",
+            2,
+            "postgresql-k8s",
+            Some("postgresql-k8s/0"),
+        );
+        let mut world = World::new(FrameworkKind::Flask, flask_meta(), backend, &hook);
+        let mut pg = Postgresql::bind(&world.meta).unwrap();
+        let (triggers, env) = world.run(&mut pg);
+        assert_eq!(triggers, vec![Trigger::ReconcileWithMigrations]);
+        let host = "postgresql-k8s-primary.test-model.svc.cluster.local";
+        assert_eq!(
+            env_pairs(&env.unwrap()),
+            pairs(&[
+                (
+                    "POSTGRESQL_DB_CONNECT_STRING",
+                    &format!("postgresql://relation_id_7:hT4wQz8nBv2Lr6Yc@{host}:5432/flask-k8s")
+                ),
+                ("POSTGRESQL_DB_FRAGMENT", ""),
+                ("POSTGRESQL_DB_HOSTNAME", host),
+                ("POSTGRESQL_DB_NAME", "flask-k8s"),
+                (
+                    "POSTGRESQL_DB_NETLOC",
+                    &format!("relation_id_7:hT4wQz8nBv2Lr6Yc@{host}:5432")
+                ),
+                ("POSTGRESQL_DB_PARAMS", ""),
+                ("POSTGRESQL_DB_PASSWORD", "hT4wQz8nBv2Lr6Yc"),
+                ("POSTGRESQL_DB_PATH", "/flask-k8s"),
+                ("POSTGRESQL_DB_PORT", "5432"),
+                ("POSTGRESQL_DB_QUERY", ""),
+                ("POSTGRESQL_DB_SCHEME", "postgresql"),
+                ("POSTGRESQL_DB_USERNAME", "relation_id_7"),
+            ])
+        );
+        assert_eq!(
+            world.unit_bag(2).get("data").map(String::as_str),
+            Some("{\"database\": \"flask-k8s\", \"endpoints\": \"postgresql-k8s-primary.test-model.svc.cluster.local:5432\", \"read-only-endpoints\": \"postgresql-k8s-replicas.test-model.svc.cluster.local:5432\", \"secret-user\": \"secret:cstgtq7mp25c77d05kbg\", \"version\": \"16.6\"}")
+        );
+        assert!(world.secret_by_label("postgresql.2.user.secret").is_some());
+    }
+
+    fn plain_world(
+        kind: FrameworkKind,
+        app: &str,
+        endpoint: &str,
+        remote: &[(&str, &str)],
+        hook: &str,
+    ) -> World {
+        let mut backend = MemoryBackend::new(&format!("{app}/0"));
+        backend.leader = true;
+        let interface = format!("{endpoint}_client");
+        backend.relations.push(relation(
+            2,
+            endpoint,
+            &interface,
+            &format!("{endpoint}-k8s"),
+            bag(remote),
+            &[(&format!("{endpoint}-k8s/0"), bag(&[]))],
+        ));
+        let unit = format!("{app}/0");
+        let remote_app = format!("{endpoint}-k8s");
+        let remote_unit = format!("{endpoint}-k8s/0");
+        let hook = Hook::relation(&unit, hook, 2, &remote_app, Some(&remote_unit));
+        let m = meta(app, &[(endpoint, &interface, None)]);
+        World::new(kind, m, backend, &hook)
+    }
+
+    // fastapi/fastapi_mysql
+    #[test]
+    fn plain_credentials_mysql() {
+        let mut world = plain_world(
+            FrameworkKind::FastApi,
+            "fastapi-k8s",
+            "mysql",
+            &[
+                ("database", "fastapi-k8s"),
+                ("endpoints", "test-mysql:3306"),
+                ("username", "test-username"),
+                ("password", "test-password"),
+            ],
+            "mysql-relation-changed",
+        );
+        let mut db = Mysql::bind(&world.meta).unwrap();
+        assert!(db.required());
+        let (triggers, env) = world.run(&mut db);
+        assert_eq!(triggers, vec![Trigger::ReconcileWithMigrations]);
+        assert!(db.is_ready());
+        let env = env.unwrap();
+        assert_eq!(
+            env_pairs(&env),
+            pairs(&[
+                (
+                    "MYSQL_DB_CONNECT_STRING",
+                    "mysql://test-username:test-password@test-mysql:3306/fastapi-k8s"
+                ),
+                ("MYSQL_DB_FRAGMENT", ""),
+                ("MYSQL_DB_HOSTNAME", "test-mysql"),
+                ("MYSQL_DB_NAME", "fastapi-k8s"),
+                (
+                    "MYSQL_DB_NETLOC",
+                    "test-username:test-password@test-mysql:3306"
+                ),
+                ("MYSQL_DB_PARAMS", ""),
+                ("MYSQL_DB_PASSWORD", "test-password"),
+                ("MYSQL_DB_PATH", "/fastapi-k8s"),
+                ("MYSQL_DB_PORT", "3306"),
+                ("MYSQL_DB_QUERY", ""),
+                ("MYSQL_DB_SCHEME", "mysql"),
+                ("MYSQL_DB_USERNAME", "test-username"),
+            ])
+        );
+        // Our snapshot holds the remote bag (keys in the order the bag gives them).
+        let data = world.unit_bag(2).get("data").cloned().unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&data).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!({"database": "fastapi-k8s", "endpoints": "test-mysql:3306", "username": "test-username", "password": "test-password"})
+        );
+    }
+
+    #[test]
+    fn second_change_without_new_keys_does_not_reconcile() {
+        let remote = [
+            ("database", "go-k8s"),
+            ("endpoints", "pg:5432"),
+            ("username", "u"),
+            ("password", "p"),
+            ("version", "16"),
+        ];
+        let mut world = plain_world(
+            FrameworkKind::Go,
+            "go-k8s",
+            "postgresql",
+            &remote,
+            "postgresql-relation-changed",
+        );
+        let mut db = Postgresql::bind(&world.meta).unwrap();
+        let _ = world.run(&mut db);
+        let snapshot = world.unit_bag(2);
+        // Same data again: nothing new.
+        let mut backend = MemoryBackend::new("go-k8s/0");
+        backend.leader = true;
+        let mut rel = relation(
+            2,
+            "postgresql",
+            "postgresql_client",
+            "postgresql-k8s",
+            bag(&[
+                ("database", "go-k8s"),
+                ("endpoints", "pg:5432"),
+                ("username", "u"),
+                ("password", "p"),
+                ("version", "17"),
+            ]),
+            &[("postgresql-k8s/0", bag(&[]))],
+        );
+        rel.local_unit_data = snapshot.clone();
+        backend.relations.push(rel.clone());
+        let hook = Hook::relation(
+            "go-k8s/0",
+            "postgresql-relation-changed",
+            2,
+            "postgresql-k8s",
+            Some("postgresql-k8s/0"),
+        );
+        let m = world.meta.clone();
+        let mut world2 = World::new(FrameworkKind::Go, m.clone(), backend, &hook);
+        let (triggers, _) = world2.run(&mut db);
+        assert!(
+            triggers.is_empty(),
+            "version change alone does not reconcile"
+        );
+        // Endpoints changed: reconcile with migrations.
+        let mut backend = MemoryBackend::new("go-k8s/0");
+        backend.leader = true;
+        rel.remote_app_data
+            .insert("endpoints".into(), "pg2:5432".into());
+        rel.local_unit_data = snapshot;
+        backend.relations.push(rel);
+        let mut world3 = World::new(FrameworkKind::Go, m, backend, &hook);
+        let (triggers, env) = world3.run(&mut db);
+        assert_eq!(triggers, vec![Trigger::ReconcileWithMigrations]);
+        assert_eq!(
+            env.unwrap().get("POSTGRESQL_DB_HOSTNAME").as_deref(),
+            Some("pg2")
+        );
+    }
+
+    #[test]
+    fn readiness_rules() {
+        type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>);
+        let cases: &[Case<'_>] = &[
+            (&[], None),
+            (&[("password", "p"), ("endpoints", "e")], None),
+            (&[("username", "u"), ("endpoints", "e")], None),
+            (&[("username", "u"), ("password", "p")], None),
+            (&[("uris", "test-uri")], Some("test-uri")),
+            (
+                &[
+                    ("username", "test-user"),
+                    ("password", "test-password"),
+                    ("database", "test-database"),
+                    ("endpoints", "test-endpoint"),
+                ],
+                Some("postgresql://test-user:test-password@test-endpoint/test-database"),
+            ),
+            (
+                &[
+                    ("username", "test-user"),
+                    ("password", "test-password"),
+                    ("endpoints", "test-endpoint-0,test-endpoint-1"),
+                ],
+                Some("postgresql://test-user:test-password@test-endpoint-0/flask-k8s"),
+            ),
+        ];
+        for (remote, expected) in cases {
+            let mut world = plain_world(
+                FrameworkKind::Flask,
+                "flask-k8s",
+                "postgresql",
+                remote,
+                "update-status",
+            );
+            let mut db = Postgresql::bind(&world.meta).unwrap();
+            db.load(&mut world.cx()).unwrap();
+            assert_eq!(db.0.uris(), *expected, "{remote:?}");
+            assert_eq!(db.is_ready(), expected.is_some());
+        }
+    }
+
+    #[test]
+    fn unparsable_password_is_invalid_data() {
+        let mut world = plain_world(
+            FrameworkKind::Flask,
+            "flask-k8s",
+            "postgresql",
+            &[
+                ("username", "relation-5"),
+                ("password", "p@ss:w/rd"),
+                ("endpoints", "pg:5432"),
+            ],
+            "config-changed",
+        );
+        let mut db = Postgresql::bind(&world.meta).unwrap();
+        let err = db.load(&mut world.cx()).unwrap_err().to_string();
+        assert!(err.contains("postgresql"), "{err}");
+        assert!(err.contains("Port could not be cast"), "{err}");
+    }
+
+    #[test]
+    fn broken_reconciles_without_migrations() {
+        let mut backend = MemoryBackend::new("django-k8s/0");
+        backend.leader = true;
+        let mut rel = relation(
+            2,
+            "postgresql",
+            "postgresql_client",
+            "postgresql-k8s",
+            bag(&[]),
+            &[],
+        );
+        rel.hidden = true;
+        backend.relations.push(rel);
+        let hook = Hook::relation(
+            "django-k8s/0",
+            "postgresql-relation-broken",
+            2,
+            "postgresql-k8s",
+            None,
+        );
+        let m = meta(
+            "django-k8s",
+            &[("postgresql", "postgresql_client", Some(false))],
+        );
+        let mut world = World::new(FrameworkKind::Django, m, backend, &hook);
+        let mut db = Postgresql::bind(&world.meta).unwrap();
+        let (triggers, env) = world.run(&mut db);
+        assert_eq!(triggers, vec![Trigger::Reconcile]);
+        assert!(env.unwrap().is_empty());
+        assert!(db.required() && !db.is_ready());
+    }
+
+    // spring-boot/springboot_mysql_mongodb
+    #[test]
+    fn spring_boot_mysql_and_mongodb() {
+        let mut backend = MemoryBackend::new("spring-boot-k8s/0");
+        backend.leader = true;
+        backend.relations.push(relation(
+            2,
+            "mysql",
+            "mysql_client",
+            "mysql-k8s",
+            bag(&[
+                ("database", "spring-boot-k8s"),
+                (
+                    "endpoints",
+                    "mysql-k8s-primary.test-model.svc.cluster.local:3306",
+                ),
+                ("username", "relation-11"),
+                ("password", "mYsQlPa55w0rd"),
+                ("version", "8.0.41-0ubuntu0.22.04.1"),
+            ]),
+            &[("mysql-k8s/0", bag(&[]))],
+        ));
+        let mut mongo = relation(
+            3,
+            "mongodb",
+            "mongodb_client",
+            "mongodb-k8s",
+            bag(&[
+                ("database", "spring-boot-k8s"),
+                ("endpoints", "mongodb-k8s-0.mongodb-k8s-endpoints:27017"),
+                ("secret-user", "secret:cu0mg7lmp25c77d05kc0"),
+                ("replset", "mongodb-k8s"),
+            ]),
+            &[("mongodb-k8s/0", bag(&[]))],
+        );
+        mongo.local_unit_data = bag(&requested_unit_bag());
+        backend.relations.push(mongo);
+        let uri = "mongodb://relation-13:Mg0PwQ7rT2@mongodb-k8s-0.mongodb-k8s-endpoints:27017/spring-boot-k8s?replicaSet=mongodb-k8s&authSource=admin";
+        backend.secrets.push(granted_secret(
+            "secret:cu0mg7lmp25c77d05kc0",
+            bag(&[
+                ("username", "relation-13"),
+                ("password", "Mg0PwQ7rT2"),
+                ("uris", uri),
+            ]),
+        ));
+        let hook = Hook::relation(
+            "spring-boot-k8s/0",
+            "mongodb-relation-changed",
+            3,
+            "mongodb-k8s",
+            Some("mongodb-k8s/0"),
+        );
+        let m = meta(
+            "spring-boot-k8s",
+            &[
+                ("mysql", "mysql_client", Some(true)),
+                ("mongodb", "mongodb_client", Some(true)),
+            ],
+        );
+        let mut world = World::new(FrameworkKind::SpringBoot, m, backend, &hook);
+        let mut mysql = Mysql::bind(&world.meta).unwrap();
+        let mut mongodb = Mongodb::bind(&world.meta).unwrap();
+        let (mysql_triggers, mysql_env) = world.run(&mut mysql);
+        let (mongo_triggers, mongo_env) = world.run(&mut mongodb);
+        assert!(mysql_triggers.is_empty());
+        assert_eq!(mongo_triggers, vec![Trigger::ReconcileWithMigrations]);
+        assert_eq!(
+            env_pairs(&mongo_env.unwrap()),
+            pairs(&[("spring.data.mongodb.uri", uri)])
+        );
+        let host = "mysql-k8s-primary.test-model.svc.cluster.local";
+        assert_eq!(
+            env_pairs(&mysql_env.unwrap()),
+            pairs(&[
+                (
+                    "MYSQL_DB_CONNECT_STRING",
+                    &format!("mysql://relation-11:mYsQlPa55w0rd@{host}:3306/spring-boot-k8s")
+                ),
+                ("MYSQL_DB_FRAGMENT", ""),
+                ("MYSQL_DB_HOSTNAME", host),
+                ("MYSQL_DB_NAME", "spring-boot-k8s"),
+                (
+                    "MYSQL_DB_NETLOC",
+                    &format!("relation-11:mYsQlPa55w0rd@{host}:3306")
+                ),
+                ("MYSQL_DB_PARAMS", ""),
+                ("MYSQL_DB_PASSWORD", "mYsQlPa55w0rd"),
+                ("MYSQL_DB_PATH", "/spring-boot-k8s"),
+                ("MYSQL_DB_PORT", "3306"),
+                ("MYSQL_DB_QUERY", ""),
+                ("MYSQL_DB_SCHEME", "mysql"),
+                ("MYSQL_DB_USERNAME", "relation-11"),
+                ("spring.datasource.password", "mYsQlPa55w0rd"),
+                (
+                    "spring.datasource.url",
+                    &format!("jdbc:mysql://{host}:3306/spring-boot-k8s")
+                ),
+                ("spring.datasource.username", "relation-11"),
+                ("spring.jpa.hibernate.ddl-auto", "none"),
+            ])
+        );
+        assert!(world.secret_by_label("mongodb.3.user.secret").is_some());
+    }
+
+    #[test]
+    fn spring_boot_missing_port_renders_none() {
+        let mut world = plain_world(
+            FrameworkKind::SpringBoot,
+            "spring-boot-k8s",
+            "postgresql",
+            &[("uris", "postgresql://u:p@pghost/db")],
+            "config-changed",
+        );
+        let mut db = Postgresql::bind(&world.meta).unwrap();
+        let (_, env) = world.run(&mut db);
+        assert_eq!(
+            env.unwrap().get("spring.datasource.url").as_deref(),
+            Some("jdbc:postgresql://pghost:None/db")
+        );
+    }
+
+    // spring-boot/springboot_postgresql_created_leader
+    #[test]
+    fn spring_boot_relation_created() {
+        let mut world = plain_world(
+            FrameworkKind::SpringBoot,
+            "spring-boot-k8s",
+            "postgresql",
+            &[],
+            "postgresql-relation-created",
+        );
+        let mut db = Postgresql::bind(&world.meta).unwrap();
+        let (triggers, _) = world.run(&mut db);
+        assert!(triggers.is_empty());
+        assert_eq!(
+            world.app_bag(2).get("database").map(String::as_str),
+            Some("spring-boot-k8s")
+        );
+        assert_eq!(
+            world
+                .unit_bag(2)
+                .get("requested-secrets")
+                .map(String::as_str),
+            Some(REQ)
+        );
+    }
+}
