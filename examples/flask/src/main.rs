@@ -3,5 +3,5 @@
 use paas_charm_runtime::paas_charm;
 
 /// The Flask example charm.
-#[paas_charm(framework = "flask", integrations(oauth))]
+#[paas_charm(framework = "flask", integrations(postgresql, mysql, mongodb, oauth))]
 pub struct FlaskCharm;

@@ -8,9 +8,9 @@
 
 pub mod core;
 pub mod data_interfaces;
-pub mod database;
 #[cfg(test)]
 mod data_test_support;
+pub mod database;
 
 use crate::env::Env;
 use crate::framework::FrameworkInfo;
