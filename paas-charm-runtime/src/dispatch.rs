@@ -30,11 +30,31 @@ fn run_in(
     backend: SubprocessBackend,
     hook: impl FnOnce(&mut Juju) -> Result<(), String>,
 ) -> ExitCode {
+    let trace = std::env::var_os(crate::juju::subprocess::TRACE_ENV).is_some_and(|v| !v.is_empty());
     let mut juju = Juju::new(Box::new(backend), ctx);
-    match hook(&mut juju) {
+    let code = match hook(&mut juju) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fail(Some(&mut juju), &message),
+    };
+    if trace {
+        if let Some(peak) = peak_rss_kib() {
+            eprintln!("paas-charm: peak RSS {peak} KiB");
+        }
     }
+    code
+}
+
+/// This process's peak resident set size (`VmHWM` in `/proc/self/status`), for tracing.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find_map(|line| {
+        line.strip_prefix("VmHWM:")?
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse()
+            .ok()
+    })
 }
 
 fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), String> {
