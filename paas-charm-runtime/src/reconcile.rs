@@ -577,7 +577,7 @@ impl Runner<'_> {
                     return Ok(());
                 };
                 secret_storage::store_new_key(self.juju, id, self.framework.secret_key_field)?;
-                let results = BTreeMap::from([("status".to_owned(), "success".to_owned())]);
+                let results = crate::juju::Bag::from([("status".to_owned(), "success".to_owned())]);
                 self.juju.action_set(&results)?;
                 self.reconcile(integrations, false)
             }
