@@ -2,7 +2,11 @@
 //! their behaviour (options, env, layer, files), one module each.
 
 pub mod flask;
+pub mod go;
 pub mod gunicorn;
+pub mod options;
+#[cfg(test)]
+pub(crate) mod test_world;
 
 use std::fmt;
 
@@ -188,13 +192,14 @@ const SPRING_BOOT: FrameworkInfo = FrameworkInfo {
 
 /// Whether this release of the runtime implements the framework's behaviour.
 pub fn is_supported(kind: FrameworkKind) -> bool {
-    matches!(kind, FrameworkKind::Flask)
+    matches!(kind, FrameworkKind::Flask | FrameworkKind::Go)
 }
 
 /// The fields of the framework's config model (user options renamed onto them are dropped).
 pub fn model_fields(kind: FrameworkKind) -> &'static [&'static str] {
     match kind {
         FrameworkKind::Flask => flask::MODEL_FIELDS,
+        FrameworkKind::Go => go::MODEL_FIELDS,
         _ => &[],
     }
 }
@@ -207,17 +212,21 @@ pub fn framework_env(
 ) -> Result<Vec<(String, String)>, ConfigError> {
     match kind {
         FrameworkKind::Flask => flask::framework_env(config, secret_key),
+        FrameworkKind::Go => go::GoConfig::from_config(config, secret_key).map(|c| c.env()),
         _ => Ok(Vec::new()),
     }
 }
 
 /// Ports and metrics of the workload (frameworks.md §0.5). Gunicorn frameworks use fixed
-/// values in 1.x.
+/// values in 1.x. The other frameworks validate their whole model here, as paas-charm does in
+/// the charm's constructor (§4.5): an invalid option ends every hook Blocked.
 pub fn workload_facts(
     kind: FrameworkKind,
-    _config: &ConfigValues,
+    config: &ConfigValues,
 ) -> Result<WorkloadFacts, ConfigError> {
+    let key = config.get("app-secret-key").and_then(|v| v.as_str());
     match kind {
+        FrameworkKind::Go => go::GoConfig::from_config(config, key).map(|c| c.workload()),
         FrameworkKind::Flask | FrameworkKind::Django => Ok(WorkloadFacts {
             app_port: 8000,
             metrics_port: Some(9102),
