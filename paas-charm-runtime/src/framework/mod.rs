@@ -1,6 +1,7 @@
 //! The six frameworks: their fixed identity (container, service, directories, prefixes) and
 //! their behaviour (options, env, layer, files), one module each.
 
+pub mod expressjs;
 pub mod flask;
 pub mod go;
 pub mod gunicorn;
@@ -192,7 +193,10 @@ const SPRING_BOOT: FrameworkInfo = FrameworkInfo {
 
 /// Whether this release of the runtime implements the framework's behaviour.
 pub fn is_supported(kind: FrameworkKind) -> bool {
-    matches!(kind, FrameworkKind::Flask | FrameworkKind::Go)
+    matches!(
+        kind,
+        FrameworkKind::Flask | FrameworkKind::Go | FrameworkKind::ExpressJs
+    )
 }
 
 /// The fields of the framework's config model (user options renamed onto them are dropped).
@@ -200,6 +204,7 @@ pub fn model_fields(kind: FrameworkKind) -> &'static [&'static str] {
     match kind {
         FrameworkKind::Flask => flask::MODEL_FIELDS,
         FrameworkKind::Go => go::MODEL_FIELDS,
+        FrameworkKind::ExpressJs => expressjs::MODEL_FIELDS,
         _ => &[],
     }
 }
@@ -213,6 +218,9 @@ pub fn framework_env(
     match kind {
         FrameworkKind::Flask => flask::framework_env(config, secret_key),
         FrameworkKind::Go => go::GoConfig::from_config(config, secret_key).map(|c| c.env()),
+        FrameworkKind::ExpressJs => {
+            expressjs::ExpressJsConfig::from_config(config, secret_key).map(|c| c.env())
+        }
         _ => Ok(Vec::new()),
     }
 }
@@ -227,6 +235,9 @@ pub fn workload_facts(
     let key = config.get("app-secret-key").and_then(|v| v.as_str());
     match kind {
         FrameworkKind::Go => go::GoConfig::from_config(config, key).map(|c| c.workload()),
+        FrameworkKind::ExpressJs => {
+            expressjs::ExpressJsConfig::from_config(config, key).map(|c| c.workload())
+        }
         FrameworkKind::Flask | FrameworkKind::Django => Ok(WorkloadFacts {
             app_port: 8000,
             metrics_port: Some(9102),
