@@ -378,6 +378,12 @@ impl Runner<'_> {
         for integration in ordered {
             integration.env(framework, &mut env);
         }
+        framework::finish_env(
+            framework.kind,
+            &self.workload,
+            &built.contributions,
+            &mut env,
+        );
         env
     }
 

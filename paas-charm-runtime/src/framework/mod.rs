@@ -6,13 +6,15 @@ pub mod flask;
 pub mod go;
 pub mod gunicorn;
 pub mod options;
+pub mod spring_boot;
 #[cfg(test)]
 pub(crate) mod test_world;
 
 use std::fmt;
 
 use crate::config::ConfigError;
-use crate::integration::WorkloadFacts;
+use crate::env::Env;
+use crate::integration::{Contributions, WorkloadFacts};
 use crate::juju::ConfigValues;
 
 /// A paas-charm framework.
@@ -195,7 +197,10 @@ const SPRING_BOOT: FrameworkInfo = FrameworkInfo {
 pub fn is_supported(kind: FrameworkKind) -> bool {
     matches!(
         kind,
-        FrameworkKind::Flask | FrameworkKind::Go | FrameworkKind::ExpressJs
+        FrameworkKind::Flask
+            | FrameworkKind::Go
+            | FrameworkKind::ExpressJs
+            | FrameworkKind::SpringBoot
     )
 }
 
@@ -205,6 +210,7 @@ pub fn model_fields(kind: FrameworkKind) -> &'static [&'static str] {
         FrameworkKind::Flask => flask::MODEL_FIELDS,
         FrameworkKind::Go => go::MODEL_FIELDS,
         FrameworkKind::ExpressJs => expressjs::MODEL_FIELDS,
+        FrameworkKind::SpringBoot => spring_boot::MODEL_FIELDS,
         _ => &[],
     }
 }
@@ -220,6 +226,9 @@ pub fn framework_env(
         FrameworkKind::Go => go::GoConfig::from_config(config, secret_key).map(|c| c.env()),
         FrameworkKind::ExpressJs => {
             expressjs::ExpressJsConfig::from_config(config, secret_key).map(|c| c.env())
+        }
+        FrameworkKind::SpringBoot => {
+            spring_boot::SpringBootConfig::from_config(config, secret_key).map(|c| c.env())
         }
         _ => Ok(Vec::new()),
     }
@@ -238,11 +247,28 @@ pub fn workload_facts(
         FrameworkKind::ExpressJs => {
             expressjs::ExpressJsConfig::from_config(config, key).map(|c| c.workload())
         }
+        FrameworkKind::SpringBoot => {
+            spring_boot::SpringBootConfig::from_config(config, key).map(|c| c.workload())
+        }
         FrameworkKind::Flask | FrameworkKind::Django => Ok(WorkloadFacts {
             app_port: 8000,
             metrics_port: Some(9102),
             metrics_path: Some("/metrics".into()),
         }),
         _ => Ok(WorkloadFacts::default()),
+    }
+}
+
+/// The framework's own additions after the integrations' variables (frameworks.md §5.1 step 9,
+/// §9.1): Spring Boot's actuator properties, `OTEL_*_EXPORTER=none` without tracing and
+/// `server.forward-headers-strategy`.
+pub fn finish_env(
+    kind: FrameworkKind,
+    workload: &WorkloadFacts,
+    contributions: &Contributions,
+    env: &mut Env,
+) {
+    if kind == FrameworkKind::SpringBoot {
+        spring_boot::finish_env(workload, contributions.tracing_ready, env);
     }
 }
