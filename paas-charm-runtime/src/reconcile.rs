@@ -126,14 +126,14 @@ fn run(
                 .map_err(Into::into)
         }
     };
-    let config = juju.config()?.clone();
-    let workload = match framework::workload_facts(framework.kind, &config) {
+    let workload = match crate::state::workload_facts(juju, framework) {
         Ok(facts) => facts,
-        Err(err) => {
+        Err(StateError::Config(err)) => {
             return juju
                 .set_status(&Status::blocked(err.to_string()))
                 .map_err(Into::into)
         }
+        Err(StateError::Tool(err)) => return Err(err.into()),
     };
     let mut run = Runner {
         juju,

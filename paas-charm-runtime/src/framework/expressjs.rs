@@ -193,6 +193,22 @@ mod tests {
     }
 
     #[test]
+    fn user_options_and_the_peer_key() {
+        // `node-env`/`port` are model fields (dropped); `secret-key` is not: as in paas-charm it
+        // becomes APP_SECRET_KEY and so keeps the peer key out.
+        let out = run(express_scenario()
+            .option("port", "int")
+            .option("secret-key", "string")
+            .config(json!({"node-env": "development", "port": 1, "secret-key": "user-key"}))
+            .relation(postgresql()));
+        let env = env_of(&out, "expressjs");
+        assert_eq!(env["NODE_ENV"], json!("development"));
+        assert_eq!(env["PORT"], json!("8080"));
+        assert_eq!(env["APP_SECRET_KEY"], json!("user-key"));
+        assert!(env.get("APP_NODE_ENV").is_none() && env.get("APP_PORT").is_none());
+    }
+
+    #[test]
     fn missing_postgresql_blocks() {
         let out = run(express_scenario().event("app-pebble-ready"));
         assert_eq!(

@@ -204,6 +204,20 @@ mod tests {
         );
     }
 
+    #[test]
+    fn user_options_named_like_model_fields_are_dropped() {
+        let out = run(go_scenario()
+            .option("port", "int")
+            .option("secret-key", "string")
+            .option("feature-flag", "boolean")
+            .config(json!({"port": 1234, "secret-key": "user", "feature-flag": true})));
+        let env = env_of(&out, "go");
+        assert_eq!(env["APP_PORT"], json!("8080"));
+        assert_eq!(env["APP_SECRET_KEY"], json!("test"));
+        assert_eq!(env["APP_METRICS_PORT"], json!("8080"));
+        assert_eq!(env["APP_FEATURE_FLAG"], json!("true"));
+    }
+
     fn with_key_secret(content: Value) -> ScenarioBuilder {
         go_scenario()
             .config(json!({"app-secret-key-id": "secret:cu0gokeyidaaaaaaaaaa"}))
@@ -220,13 +234,25 @@ mod tests {
         assert_eq!(env_of(&out, "go")["APP_SECRET_KEY"], json!("from-secret"));
         let out = run(go_scenario());
         assert_eq!(env_of(&out, "go")["APP_SECRET_KEY"], json!("test"));
+        // paas-charm resolves the secret while building the charm object: every hook fails,
+        // key generation included; we block with its message.
         for content in [json!({"other": "x"}), json!({"value": "a", "more": "b"})] {
-            let out = run(with_key_secret(content));
-            assert_eq!(
-                out["unit_status"],
-                json!({"name": "blocked", "message": "        invalid options: "})
-            );
+            for event in ["config-changed", "secret-storage-relation-created"] {
+                let out = run(with_key_secret(content.clone()).event(event));
+                assert_eq!(
+                    out["unit_status"],
+                    json!({"name": "blocked", "message": "        invalid options: "}),
+                    "{event}"
+                );
+            }
         }
+        let unreadable = run(go_scenario()
+            .config(json!({"app-secret-key-id": "secret:cu0gonosuchsecretaaa"}))
+            .event("secret-storage-relation-created"));
+        assert_eq!(
+            unreadable["unit_status"],
+            json!({"name": "blocked", "message": "        invalid options: app-secret-key-id"})
+        );
     }
 
     #[test]

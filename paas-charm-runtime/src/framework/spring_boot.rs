@@ -277,6 +277,25 @@ mod tests {
     }
 
     #[test]
+    fn rotate_secret_key_changes_only_the_peer_key() {
+        let out = run(spring_scenario()
+            .config(json!({"app-secret-key": "configured"}))
+            .event("action:rotate-secret-key")
+            .set("event_args", json!({"params": {}})));
+        assert_eq!(
+            out["action"],
+            json!({"name": "rotate-secret-key", "failed": false,
+                   "results": {"status": "success"}})
+        );
+        let env = env_of(&out, "spring-boot");
+        let new_key = out["relations"][0]["local_app_data"]["spring-boot_secret_key"].clone();
+        assert_ne!(new_key, json!("test"));
+        assert_eq!(new_key.as_str().map(str::len), Some(86));
+        assert_eq!(env["APP_SECRET_KEY"], new_key);
+        assert_eq!(env["SECRET_KEY"], json!("configured"));
+    }
+
+    #[test]
     fn invalid_option_blocks() {
         for (config, message) in [
             (

@@ -63,6 +63,12 @@ impl ScenarioBuilder {
         self
     }
 
+    /// Declares one more config option in the metadata (`type` as in charmcraft.yaml).
+    pub fn option(mut self, name: &str, kind: &str) -> Self {
+        self.value["metadata"]["config"]["options"][name] = json!({ "type": kind });
+        self
+    }
+
     /// Operator-set config values.
     pub fn config(mut self, config: Value) -> Self {
         self.value["config"] = config;
