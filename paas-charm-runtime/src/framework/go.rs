@@ -218,6 +218,48 @@ mod tests {
         assert_eq!(env["APP_FEATURE_FLAG"], json!("true"));
     }
 
+    #[test]
+    fn oidc_registers_the_go_redirect_path_and_needs_ingress() {
+        let oidc = json!({
+            "endpoint": "oidc", "interface": "oauth", "id": 2, "remote_app_name": "hydra",
+            "remote_app_data": {}, "remote_units_data": {"0": {}},
+            "local_app_data": {}, "local_unit_data": {}
+        });
+        let out = run(go_scenario()
+            .relation(oidc.clone())
+            .event("oidc-relation-created")
+            .set("event_args", json!({"relation_id": 2})));
+        assert_eq!(
+            out["relations"][1]["local_app_data"]["redirect_uri"],
+            json!("http://go-k8s.test-model:8080/auth/openid-connect/callback")
+        );
+        let mut ready = oidc;
+        ready["remote_app_data"] = json!({
+            "authorization_endpoint": "https://iam.example.com/oauth2/auth",
+            "introspection_endpoint": "http://hydra:4445/admin/oauth2/introspect",
+            "issuer_url": "https://iam.example.com",
+            "jwks_endpoint": "https://iam.example.com/.well-known/jwks.json",
+            "scope": "openid profile email",
+            "token_endpoint": "https://iam.example.com/oauth2/token",
+            "userinfo_endpoint": "https://iam.example.com/userinfo",
+            "client_id": "client", "client_secret_id": "secret:cu0gooidcaaaaaaaaaaa"
+        });
+        let out = run(go_scenario()
+            .relation(ready)
+            .event("oidc-relation-changed")
+            .set("event_args", json!({"relation_id": 2, "remote_unit": 0}))
+            .set(
+                "secrets",
+                json!([{"id": "secret:cu0gooidcaaaaaaaaaaa", "owner": null, "label": null,
+                        "tracked_content": {"secret": "s"}, "latest_content": {"secret": "s"}}]),
+            ));
+        assert_eq!(
+            out["unit_status"],
+            json!({"name": "blocked",
+                   "message": "Ingress relation is required for OIDC to work correctly!"})
+        );
+    }
+
     fn with_key_secret(content: Value) -> ScenarioBuilder {
         go_scenario()
             .config(json!({"app-secret-key-id": "secret:cu0gokeyidaaaaaaaaaa"}))

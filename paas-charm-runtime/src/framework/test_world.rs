@@ -1,11 +1,12 @@
 //! Test support for the framework modules: a resolved scenario (FORMAT.md §1) built in code
-//! from a charm's `charmcraft.yaml`, run through `simulate`'s world with the always-on and the
-//! database integrations, so a framework's env, layer and statuses are checked end to end.
+//! from a charm's `charmcraft.yaml`, run through `simulate`'s world with the always-on, the
+//! database and the OAuth integrations, so a framework's env, layer and statuses are checked end to end.
 
 use serde_json::{json, Value};
 
 use crate::integration::core::Core;
 use crate::integration::database::{Mongodb, Mysql, Postgresql};
+use crate::integration::oauth::OAuth;
 use crate::integration::{Integration, IntegrationSet};
 use crate::testing::simulate::{Scenario, World};
 
@@ -107,6 +108,7 @@ pub(crate) fn run(builder: ScenarioBuilder) -> Value {
     let mut postgresql = Postgresql::bind(&world.meta);
     let mut mysql = Mysql::bind(&world.meta);
     let mut mongodb = Mongodb::bind(&world.meta);
+    let mut oauth = OAuth::bind(&world.meta);
     let mut integrations: Vec<&mut dyn Integration> = Vec::new();
     if let Some(i) = postgresql.as_mut() {
         integrations.push(i);
@@ -115,6 +117,9 @@ pub(crate) fn run(builder: ScenarioBuilder) -> Value {
         integrations.push(i);
     }
     if let Some(i) = mongodb.as_mut() {
+        integrations.push(i);
+    }
+    if let Some(i) = oauth.as_mut() {
         integrations.push(i);
     }
     integrations.extend(core.integrations_mut());
