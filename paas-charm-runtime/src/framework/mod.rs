@@ -1,14 +1,18 @@
 //! The six frameworks: their fixed identity (container, service, directories, prefixes) and
 //! their behaviour (options, env, layer, files), one module each.
 
+pub mod django;
 pub mod flask;
 pub mod gunicorn;
+pub mod lax;
 
 use std::fmt;
 
 use crate::config::ConfigError;
-use crate::integration::WorkloadFacts;
-use crate::juju::ConfigValues;
+use crate::env::Env;
+use crate::integration::{Integration, WorkloadFacts};
+use crate::juju::{ConfigValues, Status};
+use crate::paas_config::PaasConfig;
 
 /// A paas-charm framework.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -188,13 +192,14 @@ const SPRING_BOOT: FrameworkInfo = FrameworkInfo {
 
 /// Whether this release of the runtime implements the framework's behaviour.
 pub fn is_supported(kind: FrameworkKind) -> bool {
-    matches!(kind, FrameworkKind::Flask)
+    matches!(kind, FrameworkKind::Flask | FrameworkKind::Django)
 }
 
 /// The fields of the framework's config model (user options renamed onto them are dropped).
 pub fn model_fields(kind: FrameworkKind) -> &'static [&'static str] {
     match kind {
         FrameworkKind::Flask => flask::MODEL_FIELDS,
+        FrameworkKind::Django => django::MODEL_FIELDS,
         _ => &[],
     }
 }
@@ -207,6 +212,7 @@ pub fn framework_env(
 ) -> Result<Vec<(String, String)>, ConfigError> {
     match kind {
         FrameworkKind::Flask => flask::framework_env(config, secret_key),
+        FrameworkKind::Django => django::framework_env(config, secret_key),
         _ => Ok(Vec::new()),
     }
 }
@@ -224,5 +230,32 @@ pub fn workload_facts(
             metrics_path: Some("/metrics".into()),
         }),
         _ => Ok(WorkloadFacts::default()),
+    }
+}
+
+/// What a framework's last step of environment generation sees (frameworks.md §5.1 step 9).
+#[derive(Debug, Clone, Copy)]
+pub struct EnvInputs<'a> {
+    /// The raw config values.
+    pub config: &'a ConfigValues,
+    /// The base URL (ingress URL or `http://<app>.<model>:<port>`).
+    pub base_url: &'a str,
+    /// The charm's `paas-config.yaml`.
+    pub paas_config: &'a PaasConfig,
+}
+
+/// The framework's own variables that depend on the whole reconcile (Django's allowed hosts
+/// from the base URL), added after the generic ones.
+pub fn finish_env(kind: FrameworkKind, inputs: &EnvInputs<'_>, env: &mut Env) {
+    if kind == FrameworkKind::Django {
+        django::finish_env(inputs, env);
+    }
+}
+
+/// A framework's own readiness rule, judged after the generic ones (Django needs a database).
+pub fn blocked(kind: FrameworkKind, integrations: &[&mut dyn Integration]) -> Option<Status> {
+    match kind {
+        FrameworkKind::Django => django::blocked(integrations),
+        _ => None,
     }
 }
