@@ -495,6 +495,15 @@ impl Runner<'_> {
             };
             self.pebble.push(path, content.as_bytes(), &options)?;
         }
+        for (path, content) in framework::workload_files(framework.kind, &self.paas_config) {
+            let options = PushOptions {
+                make_dirs: true,
+                user: Some("_daemon_".into()),
+                group: Some("_daemon_".into()),
+                ..PushOptions::default()
+            };
+            self.pebble.push(&path, content.as_bytes(), &options)?;
+        }
         if let Some(options) = &gunicorn_options {
             self.configure_gunicorn(options, built, env, &command)?;
         }

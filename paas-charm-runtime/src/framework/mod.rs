@@ -2,6 +2,7 @@
 //! their behaviour (options, env, layer, files), one module each.
 
 pub mod django;
+pub mod fastapi;
 pub mod flask;
 pub mod gunicorn;
 pub mod lax;
@@ -192,7 +193,10 @@ const SPRING_BOOT: FrameworkInfo = FrameworkInfo {
 
 /// Whether this release of the runtime implements the framework's behaviour.
 pub fn is_supported(kind: FrameworkKind) -> bool {
-    matches!(kind, FrameworkKind::Flask | FrameworkKind::Django)
+    matches!(
+        kind,
+        FrameworkKind::Flask | FrameworkKind::Django | FrameworkKind::FastApi
+    )
 }
 
 /// The fields of the framework's config model (user options renamed onto them are dropped).
@@ -200,6 +204,7 @@ pub fn model_fields(kind: FrameworkKind) -> &'static [&'static str] {
     match kind {
         FrameworkKind::Flask => flask::MODEL_FIELDS,
         FrameworkKind::Django => django::MODEL_FIELDS,
+        FrameworkKind::FastApi => fastapi::MODEL_FIELDS,
         _ => &[],
     }
 }
@@ -213,6 +218,7 @@ pub fn framework_env(
     match kind {
         FrameworkKind::Flask => flask::framework_env(config, secret_key),
         FrameworkKind::Django => django::framework_env(config, secret_key),
+        FrameworkKind::FastApi => fastapi::framework_env(config, secret_key),
         _ => Ok(Vec::new()),
     }
 }
@@ -221,7 +227,7 @@ pub fn framework_env(
 /// values in 1.x.
 pub fn workload_facts(
     kind: FrameworkKind,
-    _config: &ConfigValues,
+    config: &ConfigValues,
 ) -> Result<WorkloadFacts, ConfigError> {
     match kind {
         FrameworkKind::Flask | FrameworkKind::Django => Ok(WorkloadFacts {
@@ -229,6 +235,7 @@ pub fn workload_facts(
             metrics_port: Some(9102),
             metrics_path: Some("/metrics".into()),
         }),
+        FrameworkKind::FastApi => fastapi::workload_facts(config),
         _ => Ok(WorkloadFacts::default()),
     }
 }
@@ -245,10 +252,12 @@ pub struct EnvInputs<'a> {
 }
 
 /// The framework's own variables that depend on the whole reconcile (Django's allowed hosts
-/// from the base URL), added after the generic ones.
+/// from the base URL, FastAPI's JSON-logging variables), added after the generic ones.
 pub fn finish_env(kind: FrameworkKind, inputs: &EnvInputs<'_>, env: &mut Env) {
-    if kind == FrameworkKind::Django {
-        django::finish_env(inputs, env);
+    match kind {
+        FrameworkKind::Django => django::finish_env(inputs, env),
+        FrameworkKind::FastApi => fastapi::finish_env(inputs, env),
+        _ => {}
     }
 }
 
@@ -257,5 +266,16 @@ pub fn blocked(kind: FrameworkKind, integrations: &[&mut dyn Integration]) -> Op
     match kind {
         FrameworkKind::Django => django::blocked(integrations),
         _ => None,
+    }
+}
+
+/// Files the framework pushes into the workload before every restart: (path, content).
+pub fn workload_files(
+    kind: FrameworkKind,
+    paas_config: &PaasConfig,
+) -> Vec<(String, &'static str)> {
+    match kind {
+        FrameworkKind::FastApi => fastapi::workload_files(paas_config),
+        _ => Vec::new(),
     }
 }
