@@ -376,3 +376,89 @@ fn create_superuser_reports_the_command_output() {
                "message": "CommandError: Error: That username is already taken.\n"})
     );
 }
+
+#[test]
+fn paas_config_json_logging_and_scrape_jobs() {
+    let paas_config = json!({
+        "framework_logging_format": "json",
+        "prometheus": {"scrape_configs": [{"job_name": "django-scheduler",
+            "static_configs": [{"targets": ["@scheduler:8081"], "labels": {"role": "scheduler"}}]}]}
+    });
+    let mut s = base();
+    s["paas_config"] = paas_config.clone();
+    let out = run(s);
+    assert_eq!(unit_status(&out), ("active".to_owned(), String::new()));
+    let conf = out["files"]["/django/gunicorn.conf.py"].as_str().unwrap();
+    assert!(conf.contains(
+        "logger_class = GunicornJsonLogger\nbind = ['0.0.0.0:8000']\nchdir = '/django/app'"
+    ));
+    assert!(conf.ends_with("    worker.app.wsgi = _patched_wsgi\n"));
+
+    let mut s = base();
+    s["paas_config"] = paas_config;
+    s["event"] = json!("metrics-endpoint-relation-joined");
+    s["event_args"] = json!({"relation_id": 3, "remote_unit": 0});
+    s["relations"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"endpoint": "metrics-endpoint",
+        "interface": "prometheus_scrape", "id": 3, "remote_app_name": "prometheus",
+        "remote_app_data": {}, "remote_units_data": {"0": {}}, "local_app_data": {},
+        "local_unit_data": {}}));
+    let out = run(s);
+    assert_eq!(
+        out["relations"][2]["local_app_data"]["scrape_jobs"],
+        r#"[{"metrics_path": "/metrics", "static_configs": [{"targets": ["*:9102"]}]}, {"metrics_path": "/metrics", "static_configs": [{"targets": ["django-k8s-0.django-k8s-endpoints.test-model.svc.cluster.local:8081"], "labels": {"role": "scheduler"}}], "job_name": "django-scheduler"}]"#
+    );
+    // 2.0's keys are rejected by 1.x: Blocked with paas-charm's error text.
+    let mut s = base();
+    s["paas_config"] = json!({"port": 8081});
+    let out = run(s);
+    assert_eq!(
+        unit_status(&out),
+        blocked("Invalid paas-config.yaml:         invalid options: port")
+    );
+}
+
+#[test]
+fn odd_values_never_fail_the_hook() {
+    let options = [
+        "django-allowed-hosts",
+        "django-debug",
+        "django-secret-key",
+        "django-secret-key-id",
+        "webserver-keepalive",
+        "webserver-threads",
+        "webserver-timeout",
+        "webserver-workers",
+        "webserver-worker-class",
+        "oidc-scopes",
+    ];
+    let values = [
+        json!(""),
+        json!(" "),
+        json!("ü,,"),
+        json!(-1),
+        json!(0),
+        json!(1.5),
+        json!(true),
+        json!(null),
+        json!([1]),
+        json!({"a": 1}),
+    ];
+    for option in options {
+        for value in &values {
+            for event in ["config-changed", "action:create-superuser"] {
+                let mut s = if event == "config-changed" {
+                    base()
+                } else {
+                    superuser()
+                };
+                s["config"] = json!({ option: value });
+                let out = run(s);
+                assert_eq!(out["error"], Value::Null, "{option}={value} on {event}");
+                assert_ne!(out["unit_status"]["name"], "error", "{option}={value}");
+            }
+        }
+    }
+}

@@ -268,3 +268,44 @@ fn migrations_run_in_the_app_directory() {
         "FAILED"
     );
 }
+
+#[test]
+fn odd_values_never_fail_the_hook() {
+    let options = [
+        "webserver-workers",
+        "webserver-port",
+        "webserver-log-level",
+        "webserver-host",
+        "metrics-port",
+        "metrics-path",
+        "app-secret-key",
+        "app-secret-key-id",
+        "non-optional-string",
+        "user-defined-config",
+    ];
+    let values = [
+        json!(""),
+        json!("9000"),
+        json!(-1),
+        json!(0),
+        json!(70000),
+        json!(1.5),
+        json!(false),
+        json!(null),
+        json!([1]),
+        json!({"a": 1}),
+    ];
+    for option in options {
+        for value in &values {
+            let mut s = base();
+            s["config"][option] = value.clone();
+            let out = run(s);
+            assert_eq!(out["error"], Value::Null, "{option}={value}");
+            let status = unit_status(&out);
+            assert!(
+                status == active() || status.0 == "blocked",
+                "{option}={value}: {status:?}"
+            );
+        }
+    }
+}
