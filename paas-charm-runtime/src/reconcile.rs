@@ -126,6 +126,17 @@ fn run(
                 .map_err(Into::into)
         }
     };
+    if !framework.kind.is_gunicorn() {
+        match crate::state::check_framework_config(juju, framework) {
+            Ok(()) => {}
+            Err(StateError::Config(err)) => {
+                return juju
+                    .set_status(&Status::blocked(err.to_string()))
+                    .map_err(Into::into)
+            }
+            Err(StateError::Tool(err)) => return Err(err.into()),
+        }
+    }
     let config = juju.config()?.clone();
     let workload = match framework::workload_facts(framework.kind, &config) {
         Ok(facts) => facts,

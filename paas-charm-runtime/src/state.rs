@@ -89,6 +89,20 @@ impl CharmState {
     }
 }
 
+/// Validates the framework config model as paas-charm 1.x's charm constructor does for the
+/// frameworks other than Flask and Django (frameworks.md §4.5, §0.9): the `-id` secret is
+/// resolved first (its problems are reported alone, as a pydantic "before" validator's are),
+/// then the options. paas-charm fails every hook on these; the caller blocks instead.
+pub fn check_framework_config(
+    juju: &mut Juju,
+    framework: &'static FrameworkInfo,
+) -> Result<(), StateError> {
+    let config = juju.config()?.clone();
+    let key = resolve_secret_key(juju, &config, &secret_key_option(framework))?;
+    framework::framework_env(framework.kind, &config, key.as_deref())?;
+    Ok(())
+}
+
 fn truthy(value: Option<&Value>) -> bool {
     match value {
         None | Some(Value::Null) => false,

@@ -309,3 +309,43 @@ fn odd_values_never_fail_the_hook() {
         }
     }
 }
+
+#[test]
+fn constructor_validation_blocks_every_hook() {
+    // paas-charm validates FastAPI's model (the `-id` secret first) while building the charm,
+    // so even hooks that never reconcile fail there; we block with the same message.
+    let secret = json!([{"id": "secret:qjdh082r0373ml505r4i", "owner": null, "label": null,
+        "tracked_content": {"value": "a", "other": "b"}, "latest_content": {"value": "a", "other": "b"}}]);
+    for event in [
+        "leader-elected",
+        "install",
+        "secret-storage-relation-created",
+    ] {
+        let mut s = base();
+        s["config"] = json!({"non-optional-string": "x", "webserver-workers": 0,
+            "app-secret-key-id": "secret:qjdh082r0373ml505r4i"});
+        s["secrets"] = secret.clone();
+        s["event"] = json!(event);
+        if event.starts_with("secret-storage") {
+            s["event_args"] = json!({"relation_id": 1, "remote_unit": null});
+        }
+        let out = run(s);
+        assert_eq!(out["error"], Value::Null, "{event}");
+        assert_eq!(
+            unit_status(&out),
+            ("blocked".to_owned(), "        invalid options: ".to_owned()),
+            "{event}"
+        );
+    }
+    let mut s = base();
+    s["event"] = json!("leader-elected");
+    s["config"]["webserver-log-level"] = json!("verbose");
+    let out = run(s);
+    assert_eq!(
+        unit_status(&out),
+        (
+            "blocked".to_owned(),
+            "        invalid options: webserver-log-level".to_owned()
+        )
+    );
+}
