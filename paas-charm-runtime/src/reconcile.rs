@@ -409,7 +409,7 @@ impl Runner<'_> {
             base_url,
             paas_config: &self.paas_config,
         };
-        framework::finish_env(framework.kind, &inputs, &mut env);
+        framework::derived_env(framework.kind, &inputs, &mut env);
         env
     }
 

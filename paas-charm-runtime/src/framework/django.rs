@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{lax, EnvInputs};
+use super::EnvInputs;
 use crate::config::ConfigError;
 use crate::env::python_json::{dumps, encode_env_value};
 use crate::env::url::urlparse;
 use crate::env::Env;
 use crate::framework::FrameworkInfo;
 use crate::integration::Integration;
-use crate::juju::{ConfigValues, Juju, Status};
+use crate::juju::{Bag, ConfigValues, Juju, Status};
 use crate::pebble::{ExecRequest, Pebble};
 use crate::reconcile::HookError;
 use crate::secret_storage::{token_urlsafe, SecretStorageError};
@@ -31,7 +31,7 @@ pub const DATABASE_REQUIRED: &str = "Django requires a database integration to w
 pub const NOT_READY: &str = "django-app container is not ready";
 
 /// Validates the `django-*` options and returns the `DJANGO_*` variables known before the base
-/// URL (`DJANGO_DEBUG`, `DJANGO_SECRET_KEY`); `DJANGO_ALLOWED_HOSTS` comes in [`finish_env`].
+/// URL (`DJANGO_DEBUG`, `DJANGO_SECRET_KEY`); `DJANGO_ALLOWED_HOSTS` comes in [`derived_env`].
 /// `secret_key` is the resolved `django-secret-key` (or the `value` of `django-secret-key-id`).
 pub fn framework_env(
     config: &ConfigValues,
@@ -42,7 +42,7 @@ pub fn framework_env(
     let present = |name: &str| config.get(name).filter(|v| !v.is_null());
 
     if let Some(value) = present("django-debug") {
-        match lax::boolean(value) {
+        match boolean(value) {
             Some(b) => env.push(("DJANGO_DEBUG".to_owned(), encode_env_value(&b.into()))),
             None => errors.merge(ConfigError::invalid("django-debug")),
         }
@@ -55,12 +55,30 @@ pub fn framework_env(
         }
     }
     if let Some(value) = present("django-allowed-hosts") {
-        if lax::string(value).is_none() {
+        if !value.is_string() {
             errors.merge(ConfigError::invalid("django-allowed-hosts"));
         }
     }
     errors.into_result()?;
     Ok(env)
+}
+
+/// A boolean as pydantic's lax `bool` takes it (`true`, `"yes"`, `1`, ...).
+fn boolean(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.to_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" | "t" | "y" => Some(true),
+            "false" | "0" | "no" | "off" | "f" | "n" => Some(false),
+            _ => None,
+        },
+        Value::Number(n) => match n.as_i64() {
+            Some(1) => Some(true),
+            Some(0) => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `django-allowed-hosts` split on `,` and stripped (empty items kept, an empty option is no
@@ -85,7 +103,7 @@ pub fn allowed_hosts(config: &ConfigValues, base_url: &str) -> Vec<Value> {
 }
 
 /// Adds `DJANGO_ALLOWED_HOSTS`, which depends on the base URL (so on ingress).
-pub fn finish_env(inputs: &EnvInputs<'_>, env: &mut Env) {
+pub fn derived_env(inputs: &EnvInputs<'_>, env: &mut Env) {
     let hosts = allowed_hosts(inputs.config, inputs.base_url);
     env.set("DJANGO_ALLOWED_HOSTS", dumps(&Value::Array(hosts)));
 }
@@ -133,7 +151,7 @@ pub fn create_superuser(
     };
     match pebble.exec(&request) {
         Ok(output) if output.success() => {
-            juju.action_set(&BTreeMap::from([("password".to_owned(), password)]))?
+            juju.action_set(&Bag::from([("password".to_owned(), password)]))?
         }
         Ok(output) => juju.action_fail(&output.stdout)?,
         // paas-charm lets a Pebble failure crash the hook; we fail the action saying why.

@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 
-use super::{lax, EnvInputs};
+use super::options::OptionReader;
+use super::EnvInputs;
 use crate::config::ConfigError;
 use crate::env::python_json::encode_env_value;
 use crate::env::Env;
@@ -54,79 +55,56 @@ pub struct FastApiConfig {
     pub secret_key: Option<String>,
 }
 
-/// A port option: an integer > 0. paas-charm has no upper bound, but Juju cannot open a port
-/// above 65535 (paas-charm's hook then fails), so we report it as invalid instead.
-fn port(config: &ConfigValues, name: &str, errors: &mut ConfigError) -> Option<u16> {
-    let value = config.get(name).filter(|v| !v.is_null())?;
-    match lax::int(value).and_then(|n| u16::try_from(n).ok()) {
-        Some(n) if n > 0 => Some(n),
-        _ => {
-            errors.merge(ConfigError::invalid(name));
-            None
-        }
-    }
-}
-
 impl FastApiConfig {
     /// Validates the options as paas-charm's `FastAPIConfig` does; every problem is reported.
     pub fn parse(config: &ConfigValues, secret_key: Option<&str>) -> Result<Self, ConfigError> {
-        let mut errors = ConfigError::default();
-        let present = |name: &str| config.get(name).filter(|v| !v.is_null());
-        let port_value = port(config, "webserver-port", &mut errors);
-        let metrics_port = port(config, "metrics-port", &mut errors);
-        let host = match present("webserver-host") {
-            None => "0.0.0.0".to_owned(),
-            Some(value) => match lax::string(value) {
-                Some(s) => s.to_owned(),
-                None => {
-                    errors.merge(ConfigError::invalid("webserver-host"));
-                    String::new()
-                }
-            },
-        };
-        let workers = match present("webserver-workers") {
-            None => 1,
-            Some(value) => match lax::int(value) {
-                Some(n) if n > 0 => n,
-                _ => {
-                    errors.merge(ConfigError::invalid("webserver-workers"));
-                    0
-                }
-            },
-        };
-        let log_level = match present("webserver-log-level") {
-            None => "info".to_owned(),
-            Some(value) => match lax::string(value).filter(|s| LOG_LEVELS.contains(s)) {
-                Some(level) => level.to_owned(),
-                None => {
-                    errors.merge(ConfigError::invalid("webserver-log-level"));
-                    String::new()
-                }
-            },
-        };
-        let metrics_path = match present("metrics-path") {
-            None => None,
-            Some(value) => match lax::string(value).filter(|s| !s.is_empty()) {
-                Some(path) => Some(path.to_owned()),
-                None => {
-                    errors.merge(ConfigError::invalid("metrics-path"));
-                    None
-                }
-            },
-        };
-        if secret_key == Some("") {
-            errors.merge(ConfigError::invalid("app-secret-key"));
+        let mut options = OptionReader::new(config);
+        let port = options.port("webserver-port");
+        let workers = options.positive_int("webserver-workers");
+        let metrics_port = options.port("metrics-port");
+        let metrics_path = options.non_empty_string("metrics-path");
+        let secret_key = options.secret_key("app-secret-key", secret_key);
+        let strings = Self::check_strings(config);
+        let mut errors = options.finish().err().unwrap_or_default();
+        if let Err(more) = &strings {
+            errors.merge(more.clone());
         }
         errors.into_result()?;
+        let (host, log_level) = strings?;
         Ok(Self {
-            port: port_value.unwrap_or(8080),
+            port: port.unwrap_or(8080),
             host,
-            workers,
+            workers: workers.unwrap_or(1),
             log_level,
             metrics_port,
             metrics_path,
-            secret_key: secret_key.map(str::to_owned),
+            secret_key,
         })
+    }
+
+    /// `webserver-host` (any string, `0.0.0.0`) and `webserver-log-level` (one of Uvicorn's
+    /// levels, `info`).
+    fn check_strings(config: &ConfigValues) -> Result<(String, String), ConfigError> {
+        let mut errors = ConfigError::default();
+        let present = |name: &str| config.get(name).filter(|v| !v.is_null());
+        let host = match present("webserver-host").map(Value::as_str) {
+            None => "0.0.0.0".to_owned(),
+            Some(Some(host)) => host.to_owned(),
+            Some(None) => {
+                errors.merge(ConfigError::invalid("webserver-host"));
+                String::new()
+            }
+        };
+        let log_level = match present("webserver-log-level").map(Value::as_str) {
+            None => "info".to_owned(),
+            Some(Some(level)) if LOG_LEVELS.contains(&level) => level.to_owned(),
+            Some(_) => {
+                errors.merge(ConfigError::invalid("webserver-log-level"));
+                String::new()
+            }
+        };
+        errors.into_result()?;
+        Ok((host, log_level))
     }
 
     /// The framework-model variables (no prefix), null fields left out.
@@ -175,7 +153,7 @@ pub fn workload_facts(config: &ConfigValues) -> Result<WorkloadFacts, ConfigErro
 }
 
 /// JSON logging's variables (frameworks.md §8), added last.
-pub fn finish_env(inputs: &EnvInputs<'_>, env: &mut Env) {
+pub fn derived_env(inputs: &EnvInputs<'_>, env: &mut Env) {
     if inputs.paas_config.logging_format != LoggingFormat::Json {
         return;
     }
@@ -330,7 +308,7 @@ mod tests {
             paas_config: &json_logging,
         };
         let mut env = Env::new();
-        finish_env(&inputs, &mut env);
+        derived_env(&inputs, &mut env);
         assert_eq!(
             env.get("PYTHONPATH").as_deref(),
             Some("/tmp/fastapi/log_config")
@@ -340,7 +318,7 @@ mod tests {
             Some("/tmp/fastapi/log_config/uvicorn-log-config.json")
         );
         env.set("PYTHONPATH", "/opt/lib");
-        finish_env(&inputs, &mut env);
+        derived_env(&inputs, &mut env);
         assert_eq!(
             env.get("PYTHONPATH").as_deref(),
             Some("/tmp/fastapi/log_config:/opt/lib")
@@ -358,7 +336,7 @@ mod tests {
             ..inputs
         };
         let mut env = Env::new();
-        finish_env(&inputs, &mut env);
+        derived_env(&inputs, &mut env);
         assert!(env.is_empty());
         assert!(workload_files(&plain).is_empty());
     }

@@ -5,7 +5,7 @@ pub mod django;
 pub mod fastapi;
 pub mod flask;
 pub mod gunicorn;
-pub mod lax;
+pub mod options;
 
 use std::fmt;
 
@@ -251,12 +251,12 @@ pub struct EnvInputs<'a> {
     pub paas_config: &'a PaasConfig,
 }
 
-/// The framework's own variables that depend on the whole reconcile (Django's allowed hosts
+/// The framework's own variables derived from the whole reconcile (Django's allowed hosts
 /// from the base URL, FastAPI's JSON-logging variables), added after the generic ones.
-pub fn finish_env(kind: FrameworkKind, inputs: &EnvInputs<'_>, env: &mut Env) {
+pub fn derived_env(kind: FrameworkKind, inputs: &EnvInputs<'_>, env: &mut Env) {
     match kind {
-        FrameworkKind::Django => django::finish_env(inputs, env),
-        FrameworkKind::FastApi => fastapi::finish_env(inputs, env),
+        FrameworkKind::Django => django::derived_env(inputs, env),
+        FrameworkKind::FastApi => fastapi::derived_env(inputs, env),
         _ => {}
     }
 }
