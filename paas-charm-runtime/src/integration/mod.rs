@@ -7,10 +7,12 @@
 //! reconcile. Adding an integration is one module here plus its name in [`KNOWN`].
 
 pub mod core;
+pub mod data_common;
 pub mod data_interfaces;
 #[cfg(test)]
 mod data_test_support;
 pub mod database;
+pub mod redis;
 
 use crate::env::Env;
 use crate::framework::FrameworkInfo;
