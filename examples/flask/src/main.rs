@@ -5,6 +5,6 @@ use paas_charm_runtime::paas_charm;
 /// The Flask example charm.
 #[paas_charm(
     framework = "flask",
-    integrations(postgresql, mysql, mongodb, redis, oauth)
+    integrations(postgresql, mysql, mongodb, redis, s3, oauth)
 )]
 pub struct FlaskCharm;

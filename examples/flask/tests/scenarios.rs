@@ -13,7 +13,6 @@ const PENDING: &[&str] = &[
     "flask_ingress_ready_non_leader",
     "flask_oauth_with_ingress",
     "flask_openfga_token_secret",
-    "flask_s3_full_credentials",
     "flask_saml_data_available",
     "flask_smtp_password_secret",
     "flask_tracing_endpoint",

@@ -13,6 +13,7 @@ pub mod data_interfaces;
 mod data_test_support;
 pub mod database;
 pub mod redis;
+pub mod s3;
 
 use crate::env::Env;
 use crate::framework::FrameworkInfo;
