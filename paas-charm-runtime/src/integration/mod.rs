@@ -12,6 +12,7 @@ pub mod data_interfaces;
 #[cfg(test)]
 mod data_test_support;
 pub mod database;
+pub mod rabbitmq;
 pub mod redis;
 pub mod s3;
 
