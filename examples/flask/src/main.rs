@@ -5,6 +5,6 @@ use paas_charm_runtime::paas_charm;
 /// The Flask example charm.
 #[paas_charm(
     framework = "flask",
-    integrations(postgresql, mysql, mongodb, redis, s3, rabbitmq, oauth)
+    integrations(postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, oauth)
 )]
 pub struct FlaskCharm;

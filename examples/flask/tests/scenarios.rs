@@ -18,7 +18,6 @@ const PENDING: &[&str] = &[
     "flask_tracing_endpoint",
     "flask_update_status_migration_completed",
     "flask_update_status_retries_failed_migration",
-    "flask_valkey_resource_created",
 ];
 
 fn repo() -> PathBuf {

@@ -15,6 +15,7 @@ pub mod database;
 pub mod rabbitmq;
 pub mod redis;
 pub mod s3;
+pub mod valkey;
 
 use crate::env::Env;
 use crate::framework::FrameworkInfo;
