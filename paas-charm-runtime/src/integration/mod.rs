@@ -10,6 +10,8 @@ pub mod core;
 pub mod data_common;
 pub mod data_interfaces;
 #[cfg(test)]
+mod data_snapshots;
+#[cfg(test)]
 mod data_test_support;
 pub mod database;
 pub mod rabbitmq;
