@@ -8,6 +8,8 @@
 
 pub mod core;
 pub mod data_common;
+#[cfg(test)]
+mod data_flows;
 pub mod data_interfaces;
 #[cfg(test)]
 mod data_snapshots;
