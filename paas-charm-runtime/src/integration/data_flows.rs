@@ -358,3 +358,214 @@ fn unreadable_database_secret_blocks_naming_it() {
         )
     );
 }
+
+/// The scenarios of the other frameworks (whose reconcile is built on other branches) that use
+/// these integrations: the integrations alone, run on the scenario's hook, must give exactly
+/// the integration variables of paas-charm's recorded environment, write exactly its relation
+/// data, and ask for a reconcile exactly when paas-charm restarted the workload.
+mod other_frameworks {
+    use std::collections::BTreeMap;
+
+    use serde_json::Value;
+
+    use super::Data;
+    use crate::env::Env;
+    use crate::integration::data_test_support::World as DataWorld;
+    use crate::integration::{rank, IntegrationSet, WorkloadFacts, ENV_ORDER};
+    use crate::juju::{Event, Juju};
+    use crate::paas_config::PaasConfig;
+    use crate::testing::juju::{MemoryBackend, MemoryRelation, MemorySecret};
+    use crate::testing::pebble::MemoryPebble;
+    use crate::testing::simulate::{Scenario, World};
+
+    /// Variables the data integrations own.
+    const PREFIXES: &[&str] = &[
+        "POSTGRESQL_DB_",
+        "MYSQL_DB_",
+        "MONGODB_DB_",
+        "REDIS_DB_",
+        "VALKEY_",
+        "S3_",
+        "RABBITMQ_",
+        "spring.datasource.",
+        "spring.jpa.",
+        "spring.data.mongodb.",
+        "spring.data.redis.",
+        "spring.cloud.aws.",
+        "spring.rabbitmq.",
+    ];
+
+    fn check(input: &str, output: &str) {
+        let scenario: Scenario = serde_json::from_str(input).expect("scenario");
+        let expected: Value = serde_json::from_str(output).expect("output");
+        let name = scenario.name.clone();
+        let sim = World::new(scenario.clone()).expect("world");
+        let mut backend = MemoryBackend::new(&sim.ctx.unit_name);
+        backend.leader = scenario.leader;
+        let broken = matches!(
+            &sim.ctx.event,
+            Event::Relation {
+                kind: crate::juju::RelationEventKind::Broken,
+                ..
+            }
+        );
+        for r in &scenario.relations {
+            backend.relations.push(MemoryRelation {
+                id: r.id,
+                endpoint: r.endpoint.clone(),
+                interface: r.interface.clone(),
+                remote_app: r.remote_app_name.clone(),
+                peer: false,
+                remote_app_data: r.remote_app_data.clone(),
+                remote_units: r
+                    .remote_units_data
+                    .iter()
+                    .map(|(n, bag)| (format!("{}/{n}", r.remote_app_name), bag.clone()))
+                    .collect(),
+                local_app_data: r.local_app_data.clone(),
+                local_unit_data: r.local_unit_data.clone(),
+                hidden: broken && sim.ctx.relation_id == Some(r.id),
+            });
+        }
+        backend.secrets = scenario
+            .secrets
+            .iter()
+            .map(|s| MemorySecret {
+                id: s.id.clone(),
+                owner: s.owner.clone(),
+                label: s.label.clone(),
+                tracked_content: s.tracked_content.clone(),
+                latest_content: s.latest_content.clone(),
+            })
+            .collect();
+        backend.app_name = sim.ctx.app_name.clone();
+        let mut world = DataWorld {
+            juju: Juju::new(Box::new(backend), sim.ctx.clone()),
+            meta: sim.meta.clone(),
+            framework: sim.framework.info(),
+            pebble: MemoryPebble::default(),
+            paas_config: PaasConfig::default(),
+            workload: WorkloadFacts::default(),
+        };
+        let mut set = Data::bind(&world.meta);
+        let mut triggers = Vec::new();
+        for integration in set.integrations_mut() {
+            triggers.extend(integration.handle_event(&mut world.cx()).expect("handled"));
+        }
+        let mut ordered = set.integrations_mut();
+        ordered.sort_by_key(|i| rank(ENV_ORDER, i.name()));
+        let mut env = Env::new();
+        for integration in ordered {
+            integration.load(&mut world.cx()).expect("valid data");
+            integration.env(world.framework, &mut env);
+        }
+        world.juju.flush().expect("flush");
+
+        // The environment paas-charm gave the workload, when this hook restarted it.
+        if let Some(layer_env) = expected["pebble"]["layers"]["charm"]["services"]
+            .as_object()
+            .and_then(|services| services.values().find_map(|s| s.get("environment")))
+            .and_then(Value::as_object)
+        {
+            let wanted: BTreeMap<String, String> = layer_env
+                .iter()
+                .filter(|(k, _)| PREFIXES.iter().any(|p| k.starts_with(p)))
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect();
+            let ours: BTreeMap<String, String> = env.to_strings().into_iter().collect();
+            assert_eq!(ours, wanted, "{name}: environment");
+        }
+
+        for out in expected["relations"].as_array().into_iter().flatten() {
+            let id = out["id"].as_u64().expect("id") as u32;
+            if out["endpoint"] == "secret-storage" {
+                continue;
+            }
+            let mut unit: BTreeMap<String, String> =
+                serde_json::from_value(out["local_unit_data"].clone()).expect("bag");
+            let mut ours = world.unit_bag(id);
+            // The data_interfaces snapshot (`data`) lists the remote bag's keys in the order
+            // the bag gives them. Bags here are sorted maps while the recorded scenarios keep
+            // their input's key order, so the snapshot is compared as JSON (content, values
+            // and key set) and the rest of the bag byte for byte.
+            if let (Some(expected), Some(actual)) = (unit.remove("data"), ours.remove("data")) {
+                let parse = |t: &str| serde_json::from_str::<Value>(t).expect("snapshot JSON");
+                assert_eq!(parse(&actual), parse(&expected), "{name}: data of {id}");
+                assert_eq!(
+                    actual.replace('"', "").len(),
+                    expected.replace('"', "").len(),
+                    "{name}: data layout of {id}"
+                );
+            }
+            assert_eq!(ours, unit, "{name}: unit bag of {id}");
+            if scenario.leader {
+                let app: BTreeMap<String, String> =
+                    serde_json::from_value(out["local_app_data"].clone()).expect("bag");
+                assert_eq!(world.app_bag(id), app, "{name}: app bag of {id}");
+            }
+        }
+        if matches!(sim.ctx.event, Event::Relation { .. }) {
+            let restarted = expected["status_history"]["unit"]
+                .as_array()
+                .is_some_and(|h| !h.is_empty());
+            assert_eq!(!triggers.is_empty(), restarted, "{name}: reconcile");
+        }
+    }
+
+    macro_rules! scenario {
+        ($test:ident, $path:literal) => {
+            #[test]
+            fn $test() {
+                check(
+                    include_str!(concat!("../../../tests/scenarios/", $path, ".json")),
+                    include_str!(concat!("../../../tests/scenarios/", $path, ".out.json")),
+                );
+            }
+        };
+    }
+
+    scenario!(django_pg_redis_s3, "django/django_pg_redis_s3");
+    scenario!(
+        django_mongodb_created_non_leader,
+        "django/django_mongodb_created_non_leader"
+    );
+    scenario!(
+        django_pg_database_created,
+        "django/django_pg_database_created_manage_py"
+    );
+    scenario!(
+        fastapi_rabbitmq_s3_saml_added,
+        "fastapi/fastapi_rabbitmq_s3_saml_added"
+    );
+    scenario!(fastapi_mysql, "fastapi/fastapi_mysql");
+    scenario!(go_rabbitmq_k8s_joined, "go/go_rabbitmq_k8s_joined");
+    scenario!(go_redis_s3_added, "go/go_redis_s3_added");
+    scenario!(
+        expressjs_pg_changed,
+        "expressjs/expressjs_pg_changed_migrate_sh"
+    );
+    scenario!(
+        springboot_redis_s3_rabbitmq,
+        "spring-boot/springboot_redis_s3_rabbitmq"
+    );
+    scenario!(
+        springboot_rabbitmq_departed,
+        "spring-boot/springboot_rabbitmq_departed"
+    );
+    scenario!(
+        springboot_mysql_mongodb,
+        "spring-boot/springboot_mysql_mongodb"
+    );
+    scenario!(
+        springboot_postgresql_created,
+        "spring-boot/springboot_postgresql_created_leader"
+    );
+    scenario!(
+        expressjs_missing_postgresql,
+        "expressjs/expressjs_missing_postgresql"
+    );
+    scenario!(
+        django_pg_broken_required,
+        "django/django_pg_broken_required"
+    );
+}
