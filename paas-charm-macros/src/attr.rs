@@ -63,14 +63,29 @@ impl Args {
             let meta = match item {
                 NestedMeta::Meta(meta) => meta,
                 NestedMeta::Lit(lit) => {
-                    acc.push(
-                        Error::custom(format!(
+                    // `#[paas_charm("flask")]`: the framework without its key.
+                    let framework = match lit {
+                        Lit::Str(s) => names::framework(&s.value()).or_else(|| {
+                            names::suggest(&s.value(), names::FRAMEWORKS.iter().map(|f| f.name))
+                                .and_then(names::framework)
+                        }),
+                        _ => None,
+                    };
+                    let message = match framework {
+                        Some(f) if args.framework.is_absent() => {
+                            args.framework = Slot::Malformed;
+                            format!(
+                                "the framework needs its key: write framework = \"{}\"",
+                                f.name
+                            )
+                        }
+                        _ => format!(
                             "expected `key = value` or `key(...)`, found a literal; \
                              accepted keys: {}",
                             names::list(names::KEYS.iter().copied())
-                        ))
-                        .with_span(lit),
-                    );
+                        ),
+                    };
+                    acc.push(Error::custom(message).with_span(lit));
                     continue;
                 }
             };
@@ -80,7 +95,12 @@ impl Args {
                 .map(ToString::to_string)
                 .unwrap_or_default();
             let duplicate = |acc: &mut Accumulator| {
-                acc.push(Error::custom(format!("`{key}` is set more than once")).with_span(path));
+                acc.push(
+                    Error::custom(format!(
+                        "`{key}` is set more than once: keep one `{key}` and remove this one"
+                    ))
+                    .with_span(path),
+                );
             };
             match key.as_str() {
                 "framework" => {
@@ -215,13 +235,18 @@ fn parse_integrations(meta: &Meta, acc: &mut Accumulator) -> Slot<Vec<syn::Ident
     let items = match NestedMeta::parse_meta_list(list.tokens.clone()) {
         Ok(items) => items,
         Err(err) => {
-            acc.push(
-                Error::custom(format!(
-                    "`integrations` takes a comma-separated list of identifiers ({example}; \
-                     `http-proxy` is written `http_proxy`)"
+            let error = match dashed_name(list.tokens.clone()) {
+                Some((first, written)) => Error::custom(format!(
+                    "integration names are identifiers: write `{}`, not `{written}`",
+                    written.replace('-', "_")
+                ))
+                .with_span(&first),
+                None => Error::custom(format!(
+                    "`integrations` takes a comma-separated list of identifiers ({example})"
                 ))
                 .with_span(&err.span()),
-            );
+            };
+            acc.push(error);
             return Slot::Malformed;
         }
     };
@@ -244,6 +269,34 @@ fn parse_integrations(meta: &Meta, acc: &mut Accumulator) -> Slot<Vec<syn::Ident
         }
     }
     Slot::Given(idents)
+}
+
+/// The first name written with dashes in a list (`http-proxy`): its first token and the name.
+fn dashed_name(tokens: TokenStream) -> Option<(proc_macro2::Ident, String)> {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let TokenTree::Ident(first) = &tokens[i] {
+            let mut written = first.to_string();
+            let mut j = i + 1;
+            while let (Some(TokenTree::Punct(p)), Some(TokenTree::Ident(next))) =
+                (tokens.get(j), tokens.get(j + 1))
+            {
+                if p.as_char() != '-' {
+                    break;
+                }
+                written.push('-');
+                written.push_str(&next.to_string());
+                j += 2;
+            }
+            if j > i + 1 {
+                return Some((first.clone(), written));
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Whether the attribute asks for `fn main` (`main = false` does not). Used on the error path,
@@ -356,7 +409,7 @@ mod tests {
             [
                 "unknown key `framwork` in #[paas_charm]; did you mean `framework`? \
                  accepted keys: framework, integrations, main",
-                "`framework` is set more than once",
+                "`framework` is set more than once: keep one `framework` and remove this one",
                 "unknown key `colour` in #[paas_charm]; accepted keys: framework, integrations, main",
                 "`main` takes a boolean: write main = false",
             ]
@@ -365,6 +418,34 @@ mod tests {
             panic!("framework")
         };
         assert_eq!(framework.as_str(), "go");
+    }
+
+    #[test]
+    fn a_bare_framework_string_says_to_add_the_key() {
+        let (args, errors) = parse(quote!("flask"));
+        assert_eq!(
+            errors,
+            ["the framework needs its key: write framework = \"flask\""]
+        );
+        assert!(matches!(args.framework, Slot::Malformed));
+        let (_, errors) = parse(quote!(7));
+        assert_eq!(
+            errors,
+            [
+                "expected `key = value` or `key(...)`, found a literal; accepted keys: framework, \
+              integrations, main"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dashed_integration_name_says_how_to_write_it() {
+        let (args, errors) = parse(quote!(integrations(redis, http - proxy)));
+        assert_eq!(
+            errors,
+            ["integration names are identifiers: write `http_proxy`, not `http-proxy`"]
+        );
+        assert_eq!(args.integrations, Slot::Malformed);
     }
 
     #[test]

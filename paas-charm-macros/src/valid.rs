@@ -60,11 +60,11 @@ fn check_framework(
                 return Some(framework);
             }
             let hint = names::suggest(name.as_str(), known())
-                .map(|s| format!("; did you mean \"{s}\"?"))
-                .unwrap_or_else(|| ";".to_string());
+                .map(|s| format!(": did you mean framework = \"{s}\"? The known frameworks are"))
+                .unwrap_or_else(|| ": the known frameworks are".to_string());
             acc.push(
                 Error::custom(format!(
-                    "unknown framework \"{}\"{hint} Known frameworks: {}",
+                    "unknown framework \"{}\"{hint} {}",
                     name.as_str(),
                     names::list(known())
                 ))
@@ -107,11 +107,11 @@ fn check_integrations(
             } else {
                 names::suggest(&written, known())
             }
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_else(|| ";".to_string());
+            .map(|s| format!(": did you mean `{s}`? The known integrations are"))
+            .unwrap_or_else(|| ": the known integrations are".to_string());
             acc.push(
                 Error::custom(format!(
-                    "unknown integration `{written}`{hint} Known integrations: {}",
+                    "unknown integration `{written}`{hint} {}",
                     names::list(known())
                 ))
                 .with_span(&ident),
@@ -120,7 +120,12 @@ fn check_integrations(
             continue;
         };
         if seen.iter().any(|(i, _)| i == &integration) {
-            acc.push(Error::custom(format!("duplicate integration `{written}`")).with_span(&ident));
+            acc.push(
+                Error::custom(format!(
+                    "duplicate integration `{written}`: it is already listed, remove this one"
+                ))
+                .with_span(&ident),
+            );
             ok = false;
             continue;
         }
@@ -258,15 +263,15 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "unknown framework \"djnago\"; did you mean \"django\"? Known frameworks: flask, \
-                 django, fastapi, go, expressjs, spring-boot"
+                "unknown framework \"djnago\": did you mean framework = \"django\"? The known \
+                 frameworks are flask, django, fastapi, go, expressjs, spring-boot"
             ]
         );
         let errors = check(quote!(framework = "rails"), unit()).expect_err("invalid");
         assert_eq!(
             errors,
             [
-                "unknown framework \"rails\"; Known frameworks: flask, django, fastapi, go, \
+                "unknown framework \"rails\": the known frameworks are flask, django, fastapi, go, \
               expressjs, spring-boot"
             ]
         );
@@ -292,14 +297,15 @@ mod tests {
             unit(),
         )
         .expect_err("invalid");
-        let known = "Known integrations: postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, \
+        let known =
+            "known integrations are postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, \
                      saml, oauth, openfga, smtp, tracing, http_proxy";
         assert_eq!(
             errors,
             [
-                format!("unknown integration `postgres`; did you mean `postgresql`? {known}"),
-                "duplicate integration `redis`".to_string(),
-                format!("unknown integration `kafka`; {known}"),
+                format!("unknown integration `postgres`: did you mean `postgresql`? The {known}"),
+                "duplicate integration `redis`: it is already listed, remove this one".to_string(),
+                format!("unknown integration `kafka`: the {known}"),
             ]
         );
     }
@@ -370,7 +376,7 @@ mod tests {
         assert!(errors[0].starts_with("unknown key `colour`"));
         assert!(errors[1].starts_with("unknown framework \"djnago\""));
         assert!(errors[2].starts_with("unknown integration `postgres`"));
-        assert_eq!(errors[3], "duplicate integration `redis`");
+        assert!(errors[3].starts_with("duplicate integration `redis`"));
         assert!(errors[4].contains("without generic parameters"));
         assert!(errors[5].ends_with("not a tuple struct"));
     }

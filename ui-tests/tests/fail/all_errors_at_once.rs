@@ -1,0 +1,9 @@
+use paas_charm_runtime::paas_charm;
+
+#[paas_charm(
+    framework = "djnago",
+    integrations(postgres, redis, redis),
+    colour = "red",
+    main = 0
+)]
+pub struct Charm<T>(T);
