@@ -178,6 +178,46 @@ mod tests {
     }
 
     #[test]
+    fn django_with_postgresql() {
+        insta::assert_snapshot!(expand_str(
+            quote!(framework = "django", integrations(postgresql)),
+            quote!(
+                pub struct DjangoCharm;
+            ),
+        ));
+    }
+
+    #[test]
+    fn fastapi_without_integrations() {
+        insta::assert_snapshot!(expand_str(
+            quote!(framework = "fastapi"),
+            quote!(
+                pub struct FastApiCharm;
+            ),
+        ));
+    }
+
+    #[test]
+    fn expressjs_with_postgresql_and_oauth() {
+        insta::assert_snapshot!(expand_str(
+            quote!(framework = "expressjs", integrations(postgresql, oauth)),
+            quote!(
+                pub(crate) struct ExpressCharm;
+            ),
+        ));
+    }
+
+    #[test]
+    fn spring_boot_with_mysql_and_mongodb() {
+        insta::assert_snapshot!(expand_str(
+            quote!(framework = "spring-boot", integrations(mysql, mongodb)),
+            quote!(
+                pub struct SpringBootCharm;
+            ),
+        ));
+    }
+
+    #[test]
     fn errors_keep_the_item_and_add_only_a_stub_main() {
         let out = paas_charm(
             quote!(framework = "djnago"),
