@@ -1,5 +1,6 @@
 //! Parsing the attribute's arguments: `framework = "flask", integrations(postgresql, redis),
-//! main = false`. Only the shape is checked here; names are checked in `valid`.
+//! charmcraft = "../charmcraft.yaml", unhandled_endpoints("redis"), main = false`. Only the
+//! shape is checked here; names are checked in `valid`, the charmcraft.yaml in `requirements`.
 
 use darling::ast::NestedMeta;
 use darling::error::Accumulator;
@@ -17,6 +18,14 @@ pub struct Args {
     pub framework: Slot<SpannedValue<String>>,
     /// `integrations(...)`: the well-formed identifiers, in order, duplicates included.
     pub integrations: Slot<Vec<syn::Ident>>,
+    /// Whether every entry of `integrations(...)` was well-formed.
+    pub integrations_well_formed: bool,
+    /// The span of the `integrations` key, when written.
+    pub integrations_key: Option<proc_macro2::Span>,
+    /// `charmcraft = "path/to/charmcraft.yaml"`.
+    pub charmcraft: Slot<syn::LitStr>,
+    /// `unhandled_endpoints("redis", ...)`: endpoints the charm declares but leaves alone.
+    pub unhandled_endpoints: Slot<Vec<syn::LitStr>>,
     /// `main = false`.
     pub main: Slot<bool>,
 }
@@ -50,6 +59,10 @@ impl Args {
                 Args {
                     framework: Slot::Malformed,
                     integrations: Slot::Malformed,
+                    integrations_well_formed: false,
+                    integrations_key: None,
+                    charmcraft: Slot::Malformed,
+                    unhandled_endpoints: Slot::Malformed,
                     main: Slot::Malformed,
                 }
             }
@@ -58,7 +71,10 @@ impl Args {
 
     /// Parses the attribute's items (see [`Args::parse`]).
     pub fn parse_items(items: &[NestedMeta], acc: &mut Accumulator) -> Args {
-        let mut args = Args::default();
+        let mut args = Args {
+            integrations_well_formed: true,
+            ..Args::default()
+        };
         for item in items {
             let meta = match item {
                 NestedMeta::Meta(meta) => meta,
@@ -115,7 +131,26 @@ impl Args {
                         duplicate(acc);
                         continue;
                     }
-                    args.integrations = parse_integrations(meta, acc);
+                    args.integrations_key = Some(syn::spanned::Spanned::span(path));
+                    let mut local = Error::accumulator();
+                    args.integrations = parse_integrations(meta, &mut local);
+                    let errors = local.into_inner();
+                    args.integrations_well_formed = errors.is_empty();
+                    errors.into_iter().for_each(|e| acc.push(e));
+                }
+                "charmcraft" => {
+                    if !args.charmcraft.is_absent() {
+                        duplicate(acc);
+                        continue;
+                    }
+                    args.charmcraft = to_slot(acc.handle(parse_charmcraft(meta)));
+                }
+                "unhandled_endpoints" => {
+                    if !args.unhandled_endpoints.is_absent() {
+                        duplicate(acc);
+                        continue;
+                    }
+                    args.unhandled_endpoints = parse_unhandled(meta, acc);
                 }
                 "main" => {
                     if !args.main.is_absent() {
@@ -199,6 +234,47 @@ fn parse_framework(meta: &Meta) -> darling::Result<SpannedValue<String>> {
         ))
         .with_span(expr)),
     }
+}
+
+/// `charmcraft = "path"`: the string literal.
+fn parse_charmcraft(meta: &Meta) -> darling::Result<syn::LitStr> {
+    let how = "`charmcraft` takes the file's path as a string: write \
+               charmcraft = \"../charmcraft.yaml\" (relative to this source file)";
+    match meta {
+        Meta::NameValue(syn::MetaNameValue {
+            value: Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            }),
+            ..
+        }) => Ok(s.clone()),
+        Meta::NameValue(nv) => Err(Error::custom(how).with_span(&nv.value)),
+        _ => Err(Error::custom(how).with_span(meta)),
+    }
+}
+
+/// `unhandled_endpoints("redis", "http-proxy")`: endpoint names as strings.
+fn parse_unhandled(meta: &Meta, acc: &mut Accumulator) -> Slot<Vec<syn::LitStr>> {
+    let how = "`unhandled_endpoints` takes endpoint names as strings: write \
+               unhandled_endpoints(\"redis\", \"http-proxy\")";
+    let Meta::List(list) = meta else {
+        acc.push(Error::custom(how).with_span(meta));
+        return Slot::Malformed;
+    };
+    let items = match NestedMeta::parse_meta_list(list.tokens.clone()) {
+        Ok(items) => items,
+        Err(err) => {
+            acc.push(Error::custom(how).with_span(&err.span()));
+            return Slot::Malformed;
+        }
+    };
+    let mut names = Vec::with_capacity(items.len());
+    for item in &items {
+        match item {
+            NestedMeta::Lit(Lit::Str(s)) => names.push(s.clone()),
+            other => acc.push(Error::custom(how).with_span(other)),
+        }
+    }
+    Slot::Given(names)
 }
 
 /// `integrations(postgresql, redis)`: the identifiers, in order. A malformed entry is reported
@@ -408,9 +484,9 @@ mod tests {
             errors,
             [
                 "unknown key `framwork` in #[paas_charm]; did you mean `framework`? \
-                 accepted keys: framework, integrations, main",
+                 accepted keys: framework, integrations, charmcraft, unhandled_endpoints, main",
                 "`framework` is set more than once: keep one `framework` and remove this one",
-                "unknown key `colour` in #[paas_charm]; accepted keys: framework, integrations, main",
+                "unknown key `colour` in #[paas_charm]; accepted keys: framework, integrations, charmcraft, unhandled_endpoints, main",
                 "`main` takes a boolean: write main = false",
             ]
         );
@@ -433,7 +509,7 @@ mod tests {
             errors,
             [
                 "expected `key = value` or `key(...)`, found a literal; accepted keys: framework, \
-              integrations, main"
+              integrations, charmcraft, unhandled_endpoints, main"
             ]
         );
     }

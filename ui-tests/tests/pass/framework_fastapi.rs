@@ -4,7 +4,11 @@ use paas_charm_runtime::framework::FrameworkKind;
 use paas_charm_runtime::integration::IntegrationSet;
 use paas_charm_runtime::{paas_charm, Charm};
 
-#[paas_charm(framework = "fastapi", main = false)]
+#[paas_charm(
+    framework = "fastapi",
+    charmcraft = "../charmcraft/fastapi.yaml",
+    main = false
+)]
 pub struct MyCharm;
 
 fn main() {
