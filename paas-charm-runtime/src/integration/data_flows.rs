@@ -483,7 +483,7 @@ mod other_frameworks {
             }
             let mut unit: BTreeMap<String, String> =
                 serde_json::from_value(out["local_unit_data"].clone()).expect("bag");
-            let mut ours = world.unit_bag(id);
+            let mut ours: BTreeMap<String, String> = world.unit_bag(id).into_iter().collect();
             // The data_interfaces snapshot (`data`) lists the remote bag's keys in the order
             // the bag gives them. Bags here are sorted maps while the recorded scenarios keep
             // their input's key order, so the snapshot is compared as JSON (content, values
@@ -501,7 +501,8 @@ mod other_frameworks {
             if scenario.leader {
                 let app: BTreeMap<String, String> =
                     serde_json::from_value(out["local_app_data"].clone()).expect("bag");
-                assert_eq!(world.app_bag(id), app, "{name}: app bag of {id}");
+                let ours_app: BTreeMap<String, String> = world.app_bag(id).into_iter().collect();
+                assert_eq!(ours_app, app, "{name}: app bag of {id}");
             }
         }
         if matches!(sim.ctx.event, Event::Relation { .. }) {

@@ -9,14 +9,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use fake_juju::{Relation, Secret, State, StatusEntry};
+use fake_juju::{Bag, Relation, Secret, State, StatusEntry};
 use paas_charm_runtime::framework::FrameworkKind;
 use paas_charm_runtime::integration::rabbitmq::RabbitMq;
 use paas_charm_runtime::integration::redis::Redis;
 use paas_charm_runtime::integration::s3::S3;
 use paas_charm_runtime::integration::valkey::{request_id, Valkey};
 use paas_charm_runtime::integration::Integration;
-use paas_charm_runtime::juju::{Bag, CharmMeta, HookContext, Juju, SubprocessBackend};
+use paas_charm_runtime::juju::{CharmMeta, HookContext, Juju, SubprocessBackend};
 use paas_charm_runtime::paas_config::PaasConfig;
 use paas_charm_runtime::reconcile::{run_hook, Hook};
 use paas_charm_runtime::testing::MemoryPebble;
