@@ -30,7 +30,7 @@ fn ok(out: &Outcome) {
 
 fn app_port(charm: &CharmBinary, out: &Outcome) -> u16 {
     let config: ConfigValues = out.juju.config.clone();
-    workload_facts(charm.framework.kind, &config)
+    workload_facts(charm.framework.kind, &config, None)
         .unwrap()
         .app_port
 }
@@ -354,4 +354,9 @@ macro_rules! frameworks {
 
 frameworks! {
     flask: "flask-k8s",
+    django: "django-k8s",
+    fastapi: "fastapi-k8s",
+    go: "go-k8s",
+    expressjs: "expressjs-k8s",
+    spring_boot: "spring-boot-k8s",
 }
