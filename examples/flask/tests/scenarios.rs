@@ -9,9 +9,6 @@ use std::process::Command;
 const PENDING: &[&str] = &[
     "flask_http_proxy_pending_blocked",
     "flask_http_proxy_ready_with_user",
-    "flask_ingress_ready_leader",
-    "flask_ingress_ready_non_leader",
-    "flask_oauth_with_ingress",
     "flask_openfga_token_secret",
     "flask_redis_invalid_port",
     "flask_redis_leader_host",
@@ -19,8 +16,6 @@ const PENDING: &[&str] = &[
     "flask_saml_data_available",
     "flask_smtp_password_secret",
     "flask_tracing_endpoint",
-    "flask_update_status_migration_completed",
-    "flask_update_status_retries_failed_migration",
     "flask_valkey_resource_created",
 ];
 

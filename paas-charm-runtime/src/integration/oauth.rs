@@ -344,18 +344,12 @@ pub fn redirect_uri(base_url: &str, path: &str) -> String {
     )
 }
 
-/// The base URL before the reconcile: the ingress URL from the `ingress` relation's provider
-/// (`{"url": ...}` under `ingress`), else `http://<app>.<model>:<port>`.
+/// The base URL before the reconcile: the ingress URL (normalised as the ingress library
+/// does) when the `ingress` relation provides a usable one, else `http://<app>.<model>:<port>`.
 fn base_url_from_relations(cx: &mut Cx<'_>) -> Result<String, IntegrationError> {
-    if let Some(relation) = cx.juju.relation("ingress")? {
-        let bag = cx.juju.remote_app_bag(relation.id)?;
-        let url = bag
-            .get("ingress")
-            .and_then(|t| serde_json::from_str::<Value>(t).ok())
-            .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_owned));
-        if let Some(url) = url {
-            return Ok(url);
-        }
+    // Unusable ingress data blocks the reconcile later; the registration falls back meanwhile.
+    if let Ok(Some(url)) = super::ingress::url_from_relation(cx) {
+        return Ok(url);
     }
     let ctx = &cx.juju.ctx;
     Ok(format!(
