@@ -3,5 +3,8 @@
 use paas_charm_runtime::paas_charm;
 
 /// The Flask example charm.
-#[paas_charm(framework = "flask", integrations(postgresql, mysql, mongodb, oauth))]
+#[paas_charm(
+    framework = "flask",
+    integrations(postgresql, mysql, mongodb, oauth, tracing, smtp)
+)]
 pub struct FlaskCharm;

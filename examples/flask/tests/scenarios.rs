@@ -14,8 +14,6 @@ const PENDING: &[&str] = &[
     "flask_redis_leader_host",
     "flask_s3_full_credentials",
     "flask_saml_data_available",
-    "flask_smtp_password_secret",
-    "flask_tracing_endpoint",
     "flask_valkey_resource_created",
 ];
 

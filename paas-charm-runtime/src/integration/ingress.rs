@@ -180,7 +180,7 @@ pub fn unit_requirements(fqdn: &str, ip: Option<&str>) -> Bag {
 }
 
 /// The writes that turn `current` into exactly `wanted` (`""` deletes a key).
-fn replace(current: &Bag, wanted: &Bag) -> Vec<(String, String)> {
+pub(crate) fn replace(current: &Bag, wanted: &Bag) -> Vec<(String, String)> {
     current
         .keys()
         .filter(|k| !wanted.contains_key(*k))
@@ -224,13 +224,26 @@ mod tests {
         w
     }
 
-    fn written(w: &mut World, leader: bool) -> (Option<Bag>, Bag) {
+    type Sorted = std::collections::BTreeMap<String, String>;
+
+    fn written(w: &mut World, leader: bool) -> (Option<Sorted>, Sorted) {
         let app = if leader {
-            Some(w.juju.local_app_bag(2, false).expect("app bag"))
+            Some(
+                w.juju
+                    .local_app_bag(2, false)
+                    .expect("app bag")
+                    .into_iter()
+                    .collect(),
+            )
         } else {
             None
         };
-        (app, w.juju.local_unit_bag(2).expect("unit bag"))
+        let unit = w.juju.local_unit_bag(2).expect("unit bag");
+        (app, unit.into_iter().collect())
+    }
+
+    fn sorted(pairs: &[(&str, &str)]) -> Sorted {
+        bag(pairs).into_iter().collect()
     }
 
     #[test]
@@ -271,7 +284,7 @@ mod tests {
         let (_, unit) = written(&mut w, false);
         assert_eq!(
             unit,
-            bag(&[
+            sorted(&[
                 (
                     "host",
                     "\"flask-k8s-0.flask-k8s-endpoints.test-model.svc.cluster.local\""
