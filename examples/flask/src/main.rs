@@ -5,6 +5,6 @@ use paas_charm_runtime::paas_charm;
 /// The Flask example charm.
 #[paas_charm(
     framework = "flask",
-    integrations(postgresql, mysql, mongodb, oauth, tracing, smtp)
+    integrations(postgresql, mysql, mongodb, saml, oauth, openfga, tracing, smtp)
 )]
 pub struct FlaskCharm;

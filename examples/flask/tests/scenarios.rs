@@ -9,11 +9,9 @@ use std::process::Command;
 const PENDING: &[&str] = &[
     "flask_http_proxy_pending_blocked",
     "flask_http_proxy_ready_with_user",
-    "flask_openfga_token_secret",
     "flask_redis_invalid_port",
     "flask_redis_leader_host",
     "flask_s3_full_credentials",
-    "flask_saml_data_available",
     "flask_valkey_resource_created",
 ];
 

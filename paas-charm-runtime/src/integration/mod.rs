@@ -253,6 +253,8 @@ pub mod ingress;
 pub mod logging;
 pub mod metrics_endpoint;
 pub mod oauth;
+pub mod openfga;
+pub mod saml;
 pub mod smtp;
 #[cfg(test)]
 mod test_support;
