@@ -5,6 +5,8 @@ use paas_charm_runtime::paas_charm;
 /// The Flask example charm.
 #[paas_charm(
     framework = "flask",
-    integrations(postgresql, mysql, mongodb, saml, oauth, openfga, tracing, smtp)
+    integrations(
+        postgresql, mysql, mongodb, saml, oauth, openfga, tracing, smtp, http_proxy
+    )
 )]
 pub struct FlaskCharm;

@@ -7,8 +7,6 @@ use std::process::Command;
 /// Scenarios that need an integration module that has not landed yet. The test fails when one
 /// of them starts passing (so this list only shrinks) or when any other scenario fails.
 const PENDING: &[&str] = &[
-    "flask_http_proxy_pending_blocked",
-    "flask_http_proxy_ready_with_user",
     "flask_redis_invalid_port",
     "flask_redis_leader_host",
     "flask_s3_full_credentials",

@@ -249,6 +249,7 @@ pub fn rank(order: &[&str], name: &str) -> usize {
 
 pub mod cos;
 pub mod grafana_dashboard;
+pub mod http_proxy;
 pub mod ingress;
 pub mod logging;
 pub mod metrics_endpoint;
