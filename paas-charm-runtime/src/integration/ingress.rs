@@ -48,10 +48,15 @@ impl Integration for Ingress {
                 _ => {
                     publish(cx)?;
                     // The library emits `ready` when the URL differs from the one it stored;
-                    // a hook starts with nothing stored, so any usable URL is new.
+                    // a hook starts with nothing stored, so any usable URL is new. Data that
+                    // does not validate makes paas-charm's base URL fail the hook; we
+                    // reconcile so that the guard blocks with the reason.
                     match url_from_relation(cx) {
-                        Ok(Some(_)) => Ok(vec![Trigger::Reconcile]),
-                        _ => Ok(Vec::new()),
+                        Ok(Some(_)) | Err(IntegrationError::InvalidData(_)) => {
+                            Ok(vec![Trigger::Reconcile])
+                        }
+                        Ok(None) => Ok(Vec::new()),
+                        Err(other) => Err(other),
                     }
                 }
             },
@@ -370,14 +375,17 @@ mod tests {
     }
 
     #[test]
-    fn invalid_url_does_not_reconcile_but_blocks_the_guard() {
+    fn invalid_url_reconciles_so_that_the_guard_blocks() {
         let mut w = ingress_world(
             "ingress-relation-changed",
             true,
             bag(&[("ingress", r#"{"url": "example.com"}"#)]),
         );
         let mut ingress = Ingress::bind(&w.meta).expect("bound");
-        assert_eq!(ingress.handle_event(&mut w.cx()).expect("event"), vec![]);
+        assert_eq!(
+            ingress.handle_event(&mut w.cx()).expect("event"),
+            vec![Trigger::Reconcile]
+        );
         assert!(matches!(
             ingress.load(&mut w.cx()),
             Err(IntegrationError::InvalidData(_))
