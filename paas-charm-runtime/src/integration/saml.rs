@@ -18,7 +18,7 @@ use super::validated_url::http_url;
 use super::{Contributions, Cx, Integration, IntegrationError, Trigger};
 use crate::env::Env;
 use crate::framework::{FrameworkInfo, FrameworkKind};
-use crate::juju::{Bag, CharmMeta, Event, RelationEventKind};
+use crate::juju::{Bag, CharmMeta, Event, LogLevel, RelationEventKind};
 
 /// The endpoint name.
 pub const ENDPOINT: &str = "saml";
@@ -127,8 +127,16 @@ impl Integration for Saml {
             return Ok(());
         };
         let bag = cx.juju.remote_app_bag(relation.id)?;
-        let Some(data) = validate(&bag)? else {
-            return Ok(());
+        let data = match validate(&bag) {
+            Ok(Some(data)) => data,
+            Ok(None) => return Ok(()),
+            Err(problem) => {
+                cx.juju.log(
+                    LogLevel::Warning,
+                    &format!("saml relation data is not usable: {problem}"),
+                );
+                return Err(IntegrationError::InvalidData(problem.status_message()));
+            }
         };
         if self.spring_boot && data.metadata_url.is_none() {
             return Err(IntegrationError::InvalidData(
@@ -207,17 +215,38 @@ pub fn pem(cert: &str) -> String {
     }
 }
 
-/// Validates the provider's bag: `None` for an empty bag, the reason otherwise.
-pub fn validate(bag: &Bag) -> Result<Option<SamlData>, IntegrationError> {
+/// Why the provider's bag is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SamlProblem {
+    /// The library's model rejects it: paas-charm blocks with [`INVALID`].
+    #[error("{0}")]
+    Invalid(String),
+    /// paas-charm fails the hook on it (no `x509certs`); we block naming it.
+    #[error("{0}")]
+    Unusable(String),
+}
+
+impl SamlProblem {
+    /// The Blocked message: paas-charm's for what it handles, with the reason otherwise.
+    pub fn status_message(&self) -> String {
+        match self {
+            SamlProblem::Invalid(_) => INVALID.to_owned(),
+            SamlProblem::Unusable(why) => format!("{INVALID} {why}"),
+        }
+    }
+}
+
+/// Validates the provider's bag: `None` for an empty bag, the problem otherwise.
+pub fn validate(bag: &Bag) -> Result<Option<SamlData>, SamlProblem> {
     if bag.is_empty() {
         return Ok(None);
     }
-    let invalid = |why: String| IntegrationError::InvalidData(format!("{INVALID} {why}"));
+    let invalid = SamlProblem::Invalid;
     let entity_id = bag
         .get("entity_id")
         .filter(|e| !e.is_empty())
         .ok_or_else(|| invalid("The provider's entity_id is missing.".into()))?;
-    let url = |key: &str| -> Result<Option<String>, IntegrationError> {
+    let url = |key: &str| -> Result<Option<String>, SamlProblem> {
         bag.get(key)
             .map(|u| http_url(u).map_err(|e| invalid(format!("{key}: {e}."))))
             .transpose()
@@ -225,7 +254,7 @@ pub fn validate(bag: &Bag) -> Result<Option<SamlData>, IntegrationError> {
     let metadata_url = url("metadata_url")?;
     let certificates: Vec<String> = bag
         .get("x509certs")
-        .ok_or_else(|| invalid("The provider's x509certs is missing.".into()))?
+        .ok_or_else(|| SamlProblem::Unusable("The provider's x509certs is missing.".into()))?
         .split(',')
         .map(str::to_owned)
         .collect();
@@ -437,18 +466,20 @@ requires:
 
     #[test]
     fn bad_input_blocks_never_panics() {
-        let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        let cases: Vec<(Vec<(&str, &str)>, SamlProblem)> = vec![
             (
                 vec![("metadata_url", "https://idp/"), ("x509certs", "C")],
-                "Invalid saml relation data. The provider's entity_id is missing.",
+                SamlProblem::Invalid("The provider's entity_id is missing.".into()),
             ),
             (
                 vec![("entity_id", "e")],
-                "Invalid saml relation data. The provider's x509certs is missing.",
+                SamlProblem::Unusable("The provider's x509certs is missing.".into()),
             ),
             (
                 vec![("entity_id", "e"), ("x509certs", "C"), ("metadata_url", "idp.example.com/md")],
-                "Invalid saml relation data. metadata_url: \"idp.example.com/md\" is not a valid URL (relative URL without a base).",
+                SamlProblem::Invalid(
+                    "metadata_url: \"idp.example.com/md\" is not a valid URL (relative URL without a base).".into(),
+                ),
             ),
             (
                 vec![
@@ -456,14 +487,24 @@ requires:
                     ("x509certs", "C"),
                     ("single_sign_on_service_redirect_url", "https://idp.example.com/sso"),
                 ],
-                "Invalid saml relation data. single_sign_on_service_redirect_binding is missing.",
+                SamlProblem::Invalid("single_sign_on_service_redirect_binding is missing.".into()),
             ),
         ];
-        for (pairs, message) in cases {
+        for (pairs, problem) in cases {
+            assert_eq!(validate(&bag(&pairs)), Err(problem.clone()));
             let mut w = saml_world(FrameworkKind::Flask, "config-changed", bag(&pairs));
             let mut s = Saml::bind(&w.meta).expect("bound");
-            assert_eq!(s.load(&mut w.cx()).expect_err(message).to_string(), message);
+            let message = s.load(&mut w.cx()).expect_err("blocked").to_string();
+            assert_eq!(message, problem.status_message());
         }
+        assert_eq!(
+            SamlProblem::Invalid("x".into()).status_message(),
+            "Invalid saml relation data."
+        );
+        assert_eq!(
+            SamlProblem::Unusable("The provider's x509certs is missing.".into()).status_message(),
+            "Invalid saml relation data. The provider's x509certs is missing."
+        );
         let mut w = saml_world(
             FrameworkKind::SpringBoot,
             "config-changed",
