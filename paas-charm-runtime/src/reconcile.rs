@@ -158,6 +158,7 @@ fn run(
     }
 
     let event = run.juju.event().clone();
+    let mut update_status_guarded = false;
     match &event {
         Event::Relation {
             endpoint,
@@ -177,7 +178,8 @@ fn run(
             kind: WorkloadEventKind::PebbleReady,
         } if container == framework.container => triggers.push(Trigger::Reconcile),
         Event::UpdateStatus => {
-            let failed = run.guard(integrations)?.is_some()
+            update_status_guarded = run.guard(integrations)?.is_some();
+            let failed = update_status_guarded
                 && migration::read_status(run.pebble, framework) == MigrationStatus::Failed;
             if failed {
                 triggers.push(Trigger::Reconcile);
@@ -187,6 +189,19 @@ fn run(
     }
     for trigger in triggers {
         run.reconcile(integrations, trigger == Trigger::ReconcileWithMigrations)?;
+    }
+    if update_status_guarded {
+        for integration in integrations.iter_mut() {
+            let mut cx = run.cx();
+            match integration.update_status(&mut cx) {
+                Ok(()) => {}
+                Err(IntegrationError::InvalidData(message)) => {
+                    run.juju.set_status(&Status::blocked(message))?;
+                    return Ok(());
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
     }
     if let Event::Action(name) = &event {
         run.action(name, integrations)?;

@@ -5,7 +5,8 @@ use paas_charm_runtime::paas_charm;
 /// The Django example charm.
 #[paas_charm(
     framework = "django",
-    integrations(postgresql, mongodb, redis, s3, oauth),
-    unhandled_endpoints("http-proxy", "openfga", "smtp", "tracing")
+    integrations(
+        postgresql, mongodb, redis, s3, oauth, openfga, tracing, smtp, http_proxy
+    )
 )]
 pub struct DjangoCharm;

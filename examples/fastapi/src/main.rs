@@ -5,7 +5,8 @@ use paas_charm_runtime::paas_charm;
 /// The FastAPI example charm.
 #[paas_charm(
     framework = "fastapi",
-    integrations(postgresql, mysql, rabbitmq, s3, oauth),
-    unhandled_endpoints("http-proxy", "openfga", "saml", "smtp", "tracing")
+    integrations(
+        postgresql, mysql, rabbitmq, s3, saml, oauth, openfga, tracing, smtp, http_proxy
+    )
 )]
 pub struct FastApiCharm;

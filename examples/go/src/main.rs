@@ -7,7 +7,8 @@ use paas_charm_runtime::paas_charm;
 /// The Go example charm.
 #[paas_charm(
     framework = "go",
-    integrations(postgresql, redis, s3, rabbitmq, oauth),
-    unhandled_endpoints("http-proxy", "openfga", "smtp", "tracing")
+    integrations(
+        postgresql, redis, s3, rabbitmq, oauth, openfga, tracing, smtp, http_proxy
+    )
 )]
 pub struct GoCharm;
