@@ -3,5 +3,8 @@
 use paas_charm_runtime::paas_charm;
 
 /// The Django example charm.
-#[paas_charm(framework = "django", integrations(postgresql, mysql, mongodb, oauth))]
+#[paas_charm(
+    framework = "django",
+    integrations(postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, oauth)
+)]
 pub struct DjangoCharm;

@@ -10,7 +10,6 @@ const PENDING: &[&str] = &[
     // ingress (branch integ)
     "django_allowed_hosts_with_ingress",
     // redis and s3 (branch data)
-    "django_pg_redis_s3",
 ];
 
 fn repo() -> PathBuf {

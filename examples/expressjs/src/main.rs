@@ -3,5 +3,8 @@
 use paas_charm_runtime::paas_charm;
 
 /// The Express.js example charm (PostgreSQL is required, as in paas-charm's example).
-#[paas_charm(framework = "expressjs", integrations(postgresql, oauth))]
+#[paas_charm(
+    framework = "expressjs",
+    integrations(postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, oauth)
+)]
 pub struct ExpressJsCharm;

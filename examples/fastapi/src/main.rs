@@ -3,5 +3,8 @@
 use paas_charm_runtime::paas_charm;
 
 /// The FastAPI example charm.
-#[paas_charm(framework = "fastapi", integrations(postgresql, mysql, mongodb, oauth))]
+#[paas_charm(
+    framework = "fastapi",
+    integrations(postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, oauth)
+)]
 pub struct FastApiCharm;

@@ -5,5 +5,8 @@
 use paas_charm_runtime::paas_charm;
 
 /// The Go example charm.
-#[paas_charm(framework = "go", integrations(postgresql, oauth))]
+#[paas_charm(
+    framework = "go",
+    integrations(postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, oauth)
+)]
 pub struct GoCharm;

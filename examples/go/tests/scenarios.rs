@@ -11,9 +11,7 @@ const PENDING: &[&str] = &[
     // ingress
     "go_ingress_non_leader",
     // rabbitmq
-    "go_rabbitmq_k8s_joined",
     // redis, s3
-    "go_redis_s3_added",
 ];
 
 fn repo() -> PathBuf {

@@ -5,6 +5,6 @@ use paas_charm_runtime::paas_charm;
 /// The Spring Boot example charm.
 #[paas_charm(
     framework = "spring-boot",
-    integrations(postgresql, mysql, mongodb, oauth)
+    integrations(postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, oauth)
 )]
 pub struct SpringBootCharm;

@@ -9,9 +9,7 @@ use std::process::Command;
 /// starts passing (so this list only shrinks) or when any other scenario fails.
 const PENDING: &[&str] = &[
     // rabbitmq
-    "springboot_rabbitmq_departed",
     // redis, s3, rabbitmq
-    "springboot_redis_s3_rabbitmq",
     // saml, ingress
     "springboot_saml_ingress",
     // smtp

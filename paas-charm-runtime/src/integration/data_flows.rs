@@ -74,7 +74,8 @@ fn run(edit: impl FnOnce(&mut Value)) -> Value {
     scenario["event"] = json!("config-changed");
     scenario["event_args"] = json!({});
     edit(&mut scenario);
-    let world = World::from_json(&scenario.to_string()).expect("world");
+    let world =
+        World::new(serde_json::from_value(scenario).expect("scenario shape")).expect("world");
     let mut set = Data::bind(&world.meta);
     let mut integrations = set.integrations_mut();
     world.run(&mut integrations)
@@ -438,22 +439,6 @@ mod other_frameworks {
             })
             .collect();
         backend.app_name = sim.ctx.app_name.clone();
-        let raw: Value = serde_json::from_str(input).expect("scenario");
-        for r in raw["relations"].as_array().into_iter().flatten() {
-            let id = r["id"].as_u64().expect("id") as u32;
-            let app = r["remote_app_name"]
-                .as_str()
-                .expect("remote app")
-                .to_owned();
-            let keys = r["remote_app_data"]
-                .as_object()
-                .expect("bag")
-                .keys()
-                .cloned();
-            backend
-                .key_orders
-                .insert((id, crate::juju::BagOwner::App(app)), keys.collect());
-        }
         let mut world = DataWorld {
             juju: Juju::new(Box::new(backend), sim.ctx.clone()),
             meta: sim.meta.clone(),
@@ -496,13 +481,13 @@ mod other_frameworks {
             if out["endpoint"] == "secret-storage" {
                 continue;
             }
-            let unit: BTreeMap<String, String> =
+            let unit: crate::juju::Bag =
                 serde_json::from_value(out["local_unit_data"].clone()).expect("bag");
             // Byte for byte, the data_interfaces snapshot (`data`) included: it lists the
             // remote bag's keys in the scenario's order.
             assert_eq!(world.unit_bag(id), unit, "{name}: unit bag of {id}");
             if scenario.leader {
-                let app: BTreeMap<String, String> =
+                let app: crate::juju::Bag =
                     serde_json::from_value(out["local_app_data"].clone()).expect("bag");
                 assert_eq!(world.app_bag(id), app, "{name}: app bag of {id}");
             }

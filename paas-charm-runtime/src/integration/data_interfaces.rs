@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::env::python_json;
 use crate::integration::data_common::read_shared_secret;
 use crate::integration::IntegrationError;
-use crate::juju::{Bag, BagOwner, HookToolError, Juju, RelationId, Scope};
+use crate::juju::{Bag, HookToolError, Juju, RelationId, Scope};
 
 /// The secret fields the requirer asks for (`requested-secrets`), as the library writes them.
 pub const REQUESTED_SECRETS: &[&str] = &[
@@ -63,28 +63,10 @@ pub fn diff_and_snapshot(
             _ => None,
         })
         .unwrap_or_default();
-    // The library iterates the remote bag as the model gives it: in the model's key order when
-    // known, else (Juju's relation-get) name order.
-    let mut keys: Vec<&String> = Vec::new();
-    if let Some(app) = juju.remote_app(id)? {
-        for key in juju
-            .bag_key_order(id, &BagOwner::App(app))
-            .unwrap_or_default()
-        {
-            if let Some((k, _)) = remote.get_key_value(&key) {
-                keys.push(k);
-            }
-        }
-    }
-    for key in remote.keys() {
-        if !keys.contains(&key) {
-            keys.push(key);
-        }
-    }
-    let new: Map<String, Value> = keys
-        .into_iter()
-        .filter(|k| k.as_str() != "data")
-        .map(|k| (k.clone(), Value::String(remote[k].clone())))
+    let new: Map<String, Value> = remote
+        .iter()
+        .filter(|(k, _)| k.as_str() != "data")
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
     let mut diff = Diff::default();
     for (key, value) in &new {

@@ -293,13 +293,6 @@ pub trait Backend {
     fn relation_remote_app(&mut self, id: RelationId) -> Result<Option<String>, HookToolError>;
     /// `relation-get --format=json -r <id> [--app] - <owner>`
     fn relation_get(&mut self, id: RelationId, owner: &BagOwner) -> Result<Bag, HookToolError>;
-    /// The keys of a bag in the order the model gives them, when that order is known and may
-    /// differ from name order. Charm libraries that snapshot a bag as JSON (data_interfaces'
-    /// `data`) write its keys in that order. Juju's `relation-get` prints keys sorted, so the
-    /// default (and the subprocess backend) is `None`: name order.
-    fn bag_key_order(&mut self, _id: RelationId, _owner: &BagOwner) -> Option<Vec<String>> {
-        None
-    }
     /// `relation-set -r <id> [--app] --file -`: `""` values delete keys.
     fn relation_set(
         &mut self,

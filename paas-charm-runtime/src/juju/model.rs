@@ -202,12 +202,6 @@ impl Juju {
         }
     }
 
-    /// The keys of a bag in the order the model gives them, when known (see
-    /// [`Backend::bag_key_order`]); `None` means name order.
-    pub fn bag_key_order(&mut self, id: RelationId, owner: &BagOwner) -> Option<Vec<String>> {
-        self.backend.bag_key_order(id, owner)
-    }
-
     /// A remote unit's bag.
     pub fn remote_unit_bag(&mut self, id: RelationId, unit: &str) -> Result<Bag, HookToolError> {
         self.bag(id, &BagOwner::Unit(unit.to_owned()))

@@ -97,9 +97,6 @@ pub struct MemoryBackend {
     pub ingress_address: Option<String>,
     /// Tools that fail with the given stderr (failure injection).
     pub failing_tools: BTreeMap<String, String>,
-    /// Key order of bags whose order is not name order (a scenario's input order), by
-    /// relation and owner.
-    pub key_orders: BTreeMap<(RelationId, BagOwner), Vec<String>>,
 }
 
 impl MemoryBackend {
@@ -284,10 +281,6 @@ impl Backend for MemoryBackend {
             }
         }
         Ok(())
-    }
-
-    fn bag_key_order(&mut self, id: RelationId, owner: &BagOwner) -> Option<Vec<String>> {
-        self.key_orders.get(&(id, owner.clone())).cloned()
     }
 
     fn secret_get(&mut self, query: &SecretQuery) -> Result<Bag, HookToolError> {

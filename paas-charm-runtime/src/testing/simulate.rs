@@ -156,9 +156,6 @@ impl Backend for Shared {
     fn relation_get(&mut self, id: RelationId, owner: &BagOwner) -> Result<Bag, HookToolError> {
         self.0.borrow_mut().relation_get(id, owner)
     }
-    fn bag_key_order(&mut self, id: RelationId, owner: &BagOwner) -> Option<Vec<String>> {
-        self.0.borrow_mut().bag_key_order(id, owner)
-    }
     fn relation_set(
         &mut self,
         id: RelationId,
@@ -219,33 +216,9 @@ impl World {
     pub fn load(path: &std::path::Path) -> Result<Self, SimulateError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| SimulateError::Read(path.to_owned(), e.to_string()))?;
-        Self::from_json(&text).map_err(|e| SimulateError::Format(path.to_owned(), e))
-    }
-
-    /// Builds the world of a scenario given as JSON text, keeping the key order of the remote
-    /// application bags as written (paas-charm's libraries saw them in that order, and
-    /// data_interfaces' `data` snapshot lists them so).
-    pub fn from_json(text: &str) -> Result<Self, String> {
-        let scenario: Scenario = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let world = Self::new(scenario)?;
-        let raw: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        for relation in raw["relations"].as_array().into_iter().flatten() {
-            let (Some(id), Some(app), Some(bag)) = (
-                relation["id"].as_u64(),
-                relation["remote_app_name"].as_str(),
-                relation["remote_app_data"].as_object(),
-            ) else {
-                continue;
-            };
-            let Ok(id) = RelationId::try_from(id) else {
-                continue;
-            };
-            world.backend.0.borrow_mut().key_orders.insert(
-                (id, BagOwner::App(app.to_owned())),
-                bag.keys().cloned().collect(),
-            );
-        }
-        Ok(world)
+        let scenario: Scenario = serde_json::from_str(&text)
+            .map_err(|e| SimulateError::Format(path.to_owned(), e.to_string()))?;
+        Self::new(scenario).map_err(|e| SimulateError::Format(path.to_owned(), e))
     }
 
     /// Builds the world of a scenario.

@@ -16,7 +16,7 @@ use paas_charm_runtime::integration::redis::Redis;
 use paas_charm_runtime::integration::s3::S3;
 use paas_charm_runtime::integration::valkey::{request_id, Valkey};
 use paas_charm_runtime::integration::Integration;
-use paas_charm_runtime::juju::{Bag, CharmMeta, HookContext, Juju, SubprocessBackend};
+use paas_charm_runtime::juju::{CharmMeta, HookContext, Juju, SubprocessBackend};
 use paas_charm_runtime::paas_config::PaasConfig;
 use paas_charm_runtime::reconcile::{run_hook, Hook};
 use paas_charm_runtime::testing::MemoryPebble;
@@ -131,6 +131,9 @@ fn metadata() -> CharmMeta {
     }))
     .unwrap()
 }
+
+/// The emulator's bags (sorted maps).
+type Bag = BTreeMap<String, String>;
 
 fn bag(pairs: &[(&str, &str)]) -> Bag {
     pairs
