@@ -9,7 +9,6 @@ use std::process::Command;
 const PENDING: &[&str] = &[
     // ingress (branch integ)
     "django_allowed_hosts_with_ingress",
-    // redis and s3 (branch data)
 ];
 
 fn repo() -> PathBuf {

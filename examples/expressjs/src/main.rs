@@ -5,6 +5,7 @@ use paas_charm_runtime::paas_charm;
 /// The Express.js example charm (PostgreSQL is required, as in paas-charm's example).
 #[paas_charm(
     framework = "expressjs",
-    integrations(postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, oauth)
+    integrations(postgresql, oauth),
+    unhandled_endpoints("http-proxy", "openfga", "smtp", "tracing")
 )]
 pub struct ExpressJsCharm;

@@ -7,6 +7,7 @@ use paas_charm_runtime::paas_charm;
 /// The Go example charm.
 #[paas_charm(
     framework = "go",
-    integrations(postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, oauth)
+    integrations(postgresql, redis, s3, rabbitmq, oauth),
+    unhandled_endpoints("http-proxy", "openfga", "smtp", "tracing")
 )]
 pub struct GoCharm;

@@ -10,8 +10,6 @@ use std::process::Command;
 const PENDING: &[&str] = &[
     // ingress
     "go_ingress_non_leader",
-    // rabbitmq
-    // redis, s3
 ];
 
 fn repo() -> PathBuf {

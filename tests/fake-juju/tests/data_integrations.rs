@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use fake_juju::{Relation, Secret, State, StatusEntry};
+use fake_juju::{Bag, Relation, Secret, State, StatusEntry};
 use paas_charm_runtime::framework::FrameworkKind;
 use paas_charm_runtime::integration::database::Postgresql;
 use paas_charm_runtime::integration::rabbitmq::RabbitMq;
@@ -139,9 +139,6 @@ fn metadata() -> CharmMeta {
     }))
     .unwrap()
 }
-
-/// The emulator's bags (sorted maps).
-type Bag = BTreeMap<String, String>;
 
 fn bag(pairs: &[(&str, &str)]) -> Bag {
     pairs
