@@ -126,25 +126,14 @@ fn run(
                 .map_err(Into::into)
         }
     };
-    if !framework.kind.is_gunicorn() {
-        match crate::state::check_framework_config(juju, framework) {
-            Ok(()) => {}
-            Err(StateError::Config(err)) => {
-                return juju
-                    .set_status(&Status::blocked(err.to_string()))
-                    .map_err(Into::into)
-            }
-            Err(StateError::Tool(err)) => return Err(err.into()),
-        }
-    }
-    let config = juju.config()?.clone();
-    let workload = match framework::workload_facts(framework.kind, &config) {
+    let workload = match crate::state::workload_facts(juju, framework) {
         Ok(facts) => facts,
-        Err(err) => {
+        Err(StateError::Config(err)) => {
             return juju
                 .set_status(&Status::blocked(err.to_string()))
                 .map_err(Into::into)
         }
+        Err(StateError::Tool(err)) => return Err(err.into()),
     };
     let mut run = Runner {
         juju,
@@ -404,6 +393,12 @@ impl Runner<'_> {
         for integration in ordered {
             integration.env(framework, &mut env);
         }
+        framework::finish_env(
+            framework.kind,
+            &self.workload,
+            &built.contributions,
+            &mut env,
+        );
         let inputs = framework::EnvInputs {
             config: &built.state.config,
             base_url,
@@ -618,7 +613,7 @@ impl Runner<'_> {
                     return Ok(());
                 };
                 secret_storage::store_new_key(self.juju, id, self.framework.secret_key_field)?;
-                let results = BTreeMap::from([("status".to_owned(), "success".to_owned())]);
+                let results = crate::juju::Bag::from([("status".to_owned(), "success".to_owned())]);
                 self.juju.action_set(&results)?;
                 self.reconcile(integrations, false)
             }

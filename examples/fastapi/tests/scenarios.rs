@@ -7,9 +7,6 @@ use std::process::Command;
 /// Scenarios that need an integration module that has not landed yet. The test fails when one
 /// of them starts passing (so this list only shrinks) or when any other scenario fails.
 const PENDING: &[&str] = &[
-    // The database requirer mirrors the remote bag into `data` with sorted keys; paas-charm
-    // keeps the bag's order (database.rs / Bag ordering, not a framework matter).
-    "fastapi_mysql",
     // rabbitmq, s3 and saml (branch data)
     "fastapi_rabbitmq_s3_saml_added",
     // ingress (branch integ)

@@ -2,16 +2,21 @@
 //! their behaviour (options, env, layer, files), one module each.
 
 pub mod django;
+pub mod expressjs;
 pub mod fastapi;
 pub mod flask;
+pub mod go;
 pub mod gunicorn;
 pub mod options;
+pub mod spring_boot;
+#[cfg(test)]
+pub(crate) mod test_world;
 
 use std::fmt;
 
 use crate::config::ConfigError;
 use crate::env::Env;
-use crate::integration::{Integration, WorkloadFacts};
+use crate::integration::{Contributions, Integration, WorkloadFacts};
 use crate::juju::{ConfigValues, Status};
 use crate::paas_config::PaasConfig;
 
@@ -195,7 +200,12 @@ const SPRING_BOOT: FrameworkInfo = FrameworkInfo {
 pub fn is_supported(kind: FrameworkKind) -> bool {
     matches!(
         kind,
-        FrameworkKind::Flask | FrameworkKind::Django | FrameworkKind::FastApi
+        FrameworkKind::Flask
+            | FrameworkKind::Django
+            | FrameworkKind::FastApi
+            | FrameworkKind::Go
+            | FrameworkKind::ExpressJs
+            | FrameworkKind::SpringBoot
     )
 }
 
@@ -205,7 +215,9 @@ pub fn model_fields(kind: FrameworkKind) -> &'static [&'static str] {
         FrameworkKind::Flask => flask::MODEL_FIELDS,
         FrameworkKind::Django => django::MODEL_FIELDS,
         FrameworkKind::FastApi => fastapi::MODEL_FIELDS,
-        _ => &[],
+        FrameworkKind::Go => go::MODEL_FIELDS,
+        FrameworkKind::ExpressJs => expressjs::MODEL_FIELDS,
+        FrameworkKind::SpringBoot => spring_boot::MODEL_FIELDS,
     }
 }
 
@@ -219,24 +231,53 @@ pub fn framework_env(
         FrameworkKind::Flask => flask::framework_env(config, secret_key),
         FrameworkKind::Django => django::framework_env(config, secret_key),
         FrameworkKind::FastApi => fastapi::framework_env(config, secret_key),
-        _ => Ok(Vec::new()),
+        FrameworkKind::Go => go::GoConfig::from_config(config, secret_key).map(|c| c.env()),
+        FrameworkKind::ExpressJs => {
+            expressjs::ExpressJsConfig::from_config(config, secret_key).map(|c| c.env())
+        }
+        FrameworkKind::SpringBoot => {
+            spring_boot::SpringBootConfig::from_config(config, secret_key).map(|c| c.env())
+        }
     }
 }
 
 /// Ports and metrics of the workload (frameworks.md §0.5). Gunicorn frameworks use fixed
-/// values in 1.x.
+/// values in 1.x. The other frameworks validate their whole model here (`key` is the resolved
+/// `app-secret-key`), as paas-charm does in the charm's constructor (§4.5): an invalid option
+/// ends every hook Blocked.
 pub fn workload_facts(
     kind: FrameworkKind,
     config: &ConfigValues,
+    key: Option<&str>,
 ) -> Result<WorkloadFacts, ConfigError> {
     match kind {
+        FrameworkKind::Go => go::GoConfig::from_config(config, key).map(|c| c.workload()),
+        FrameworkKind::ExpressJs => {
+            expressjs::ExpressJsConfig::from_config(config, key).map(|c| c.workload())
+        }
+        FrameworkKind::SpringBoot => {
+            spring_boot::SpringBootConfig::from_config(config, key).map(|c| c.workload())
+        }
         FrameworkKind::Flask | FrameworkKind::Django => Ok(WorkloadFacts {
             app_port: 8000,
             metrics_port: Some(9102),
             metrics_path: Some("/metrics".into()),
         }),
-        FrameworkKind::FastApi => fastapi::workload_facts(config),
-        _ => Ok(WorkloadFacts::default()),
+        FrameworkKind::FastApi => fastapi::workload_facts(config, key),
+    }
+}
+
+/// The framework's own additions after the integrations' variables (frameworks.md §5.1 step 9,
+/// §9.1): Spring Boot's actuator properties, `OTEL_*_EXPORTER=none` without tracing and
+/// `server.forward-headers-strategy`.
+pub fn finish_env(
+    kind: FrameworkKind,
+    workload: &WorkloadFacts,
+    contributions: &Contributions,
+    env: &mut Env,
+) {
+    if kind == FrameworkKind::SpringBoot {
+        spring_boot::finish_env(workload, contributions.tracing_ready, env);
     }
 }
 
