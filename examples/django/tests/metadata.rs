@@ -77,9 +77,12 @@ fn declares_the_example_endpoints() {
             ("http-proxy", "http_proxy", false),
             ("ingress", "ingress", true),
             ("logging", "loki_push_api", true),
+            ("mongodb", "mongodb_client", false),
             ("oidc", "oauth", false),
             ("openfga", "openfga", false),
             ("postgresql", "postgresql_client", true),
+            ("redis", "redis", false),
+            ("s3", "s3", false),
             ("smtp", "smtp", false),
             ("tracing", "tracing", false),
         ]

@@ -9,8 +9,6 @@ use std::process::Command;
 const PENDING: &[&str] = &[
     // ingress (branch integ)
     "django_allowed_hosts_with_ingress",
-    // redis and s3 (branch data)
-    "django_pg_redis_s3",
 ];
 
 fn repo() -> PathBuf {

@@ -3,5 +3,9 @@
 use paas_charm_runtime::paas_charm;
 
 /// The FastAPI example charm.
-#[paas_charm(framework = "fastapi", integrations(postgresql, mysql, mongodb, oauth))]
+#[paas_charm(
+    framework = "fastapi",
+    integrations(postgresql, mysql, rabbitmq, s3, oauth),
+    unhandled_endpoints("http-proxy", "openfga", "saml", "smtp", "tracing")
+)]
 pub struct FastApiCharm;

@@ -67,9 +67,13 @@ fn declares_the_example_endpoints() {
             ("http-proxy", "http_proxy", false),
             ("ingress", "ingress", true),
             ("logging", "loki_push_api", true),
+            ("mysql", "mysql_client", false),
             ("oidc", "oauth", false),
             ("openfga", "openfga", false),
             ("postgresql", "postgresql_client", false),
+            ("rabbitmq", "rabbitmq", false),
+            ("s3", "s3", false),
+            ("saml", "saml", false),
             ("smtp", "smtp", false),
             ("tracing", "tracing", false),
         ]
