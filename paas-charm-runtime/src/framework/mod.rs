@@ -263,11 +263,7 @@ pub fn workload_facts(
             metrics_port: Some(9102),
             metrics_path: Some("/metrics".into()),
         }),
-        FrameworkKind::FastApi => {
-            // paas-charm validates the whole model while it builds the charm object.
-            fastapi::framework_env(config, key)?;
-            fastapi::workload_facts(config)
-        }
+        FrameworkKind::FastApi => fastapi::workload_facts(config, key),
     }
 }
 
