@@ -6,12 +6,7 @@ use std::process::Command;
 
 /// Scenarios that need an integration module that has not landed yet. The test fails when one
 /// of them starts passing (so this list only shrinks) or when any other scenario fails.
-const PENDING: &[&str] = &[
-    "flask_redis_invalid_port",
-    "flask_redis_leader_host",
-    "flask_s3_full_credentials",
-    "flask_valkey_resource_created",
-];
+const PENDING: &[&str] = &[];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

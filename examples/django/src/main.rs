@@ -1,0 +1,12 @@
+//! `django-k8s`: a complete Django charm. The attribute is the whole charm.
+
+use paas_charm_runtime::paas_charm;
+
+/// The Django example charm.
+#[paas_charm(
+    framework = "django",
+    integrations(
+        postgresql, mongodb, redis, s3, oauth, openfga, smtp, tracing, http_proxy
+    )
+)]
+pub struct DjangoCharm;
