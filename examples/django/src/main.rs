@@ -6,7 +6,7 @@ use paas_charm_runtime::paas_charm;
 #[paas_charm(
     framework = "django",
     integrations(
-        postgresql, mongodb, redis, s3, oauth, openfga, tracing, smtp, http_proxy
+        postgresql, mongodb, redis, s3, oauth, openfga, smtp, tracing, http_proxy
     )
 )]
 pub struct DjangoCharm;

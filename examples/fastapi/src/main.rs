@@ -6,7 +6,7 @@ use paas_charm_runtime::paas_charm;
 #[paas_charm(
     framework = "fastapi",
     integrations(
-        postgresql, mysql, rabbitmq, s3, saml, oauth, openfga, tracing, smtp, http_proxy
+        postgresql, mysql, s3, rabbitmq, saml, oauth, openfga, smtp, tracing, http_proxy
     )
 )]
 pub struct FastApiCharm;

@@ -2,7 +2,8 @@
 
 use paas_charm_runtime::paas_charm;
 
-/// The Flask example charm: every integration of paas-charm's Flask example.
+/// The Flask example charm. Its charmcraft.yaml declares every endpoint of paas-charm's Flask
+/// example, and the attribute lists every integration for them.
 #[paas_charm(
     framework = "flask",
     integrations(

@@ -8,7 +8,7 @@ use paas_charm_runtime::paas_charm;
 #[paas_charm(
     framework = "go",
     integrations(
-        postgresql, redis, s3, rabbitmq, oauth, openfga, tracing, smtp, http_proxy
+        postgresql, redis, s3, rabbitmq, oauth, openfga, smtp, tracing, http_proxy
     )
 )]
 pub struct GoCharm;

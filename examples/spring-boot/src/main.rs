@@ -6,7 +6,7 @@ use paas_charm_runtime::paas_charm;
 #[paas_charm(
     framework = "spring-boot",
     integrations(
-        postgresql, mysql, mongodb, redis, s3, rabbitmq, saml, oauth, openfga, tracing, smtp,
+        postgresql, mysql, mongodb, redis, s3, rabbitmq, saml, oauth, openfga, smtp, tracing,
         http_proxy
     )
 )]
