@@ -1,5 +1,6 @@
 //! Parsing the attribute's arguments: `framework = "flask", integrations(postgresql, redis),
-//! main = false`. Only the shape is checked here; names are checked in `valid`.
+//! charmcraft = "../charmcraft.yaml", unhandled_endpoints("redis"), main = false`. Only the
+//! shape is checked here; names are checked in `valid`, the charmcraft.yaml in `requirements`.
 
 use darling::ast::NestedMeta;
 use darling::error::Accumulator;
@@ -17,6 +18,14 @@ pub struct Args {
     pub framework: Slot<SpannedValue<String>>,
     /// `integrations(...)`: the well-formed identifiers, in order, duplicates included.
     pub integrations: Slot<Vec<syn::Ident>>,
+    /// Whether every entry of `integrations(...)` was well-formed.
+    pub integrations_well_formed: bool,
+    /// The span of the `integrations` key, when written.
+    pub integrations_key: Option<proc_macro2::Span>,
+    /// `charmcraft = "path/to/charmcraft.yaml"`.
+    pub charmcraft: Slot<syn::LitStr>,
+    /// `unhandled_endpoints("redis", ...)`: endpoints the charm declares but leaves alone.
+    pub unhandled_endpoints: Slot<Vec<syn::LitStr>>,
     /// `main = false`.
     pub main: Slot<bool>,
 }
@@ -50,6 +59,10 @@ impl Args {
                 Args {
                     framework: Slot::Malformed,
                     integrations: Slot::Malformed,
+                    integrations_well_formed: false,
+                    integrations_key: None,
+                    charmcraft: Slot::Malformed,
+                    unhandled_endpoints: Slot::Malformed,
                     main: Slot::Malformed,
                 }
             }
@@ -58,19 +71,37 @@ impl Args {
 
     /// Parses the attribute's items (see [`Args::parse`]).
     pub fn parse_items(items: &[NestedMeta], acc: &mut Accumulator) -> Args {
-        let mut args = Args::default();
+        let mut args = Args {
+            integrations_well_formed: true,
+            ..Args::default()
+        };
         for item in items {
             let meta = match item {
                 NestedMeta::Meta(meta) => meta,
                 NestedMeta::Lit(lit) => {
-                    acc.push(
-                        Error::custom(format!(
+                    // `#[paas_charm("flask")]`: the framework without its key.
+                    let framework = match lit {
+                        Lit::Str(s) => names::framework(&s.value()).or_else(|| {
+                            names::suggest(&s.value(), names::FRAMEWORKS.iter().map(|f| f.name))
+                                .and_then(names::framework)
+                        }),
+                        _ => None,
+                    };
+                    let message = match framework {
+                        Some(f) if args.framework.is_absent() => {
+                            args.framework = Slot::Malformed;
+                            format!(
+                                "the framework needs its key: write framework = \"{}\"",
+                                f.name
+                            )
+                        }
+                        _ => format!(
                             "expected `key = value` or `key(...)`, found a literal; \
                              accepted keys: {}",
                             names::list(names::KEYS.iter().copied())
-                        ))
-                        .with_span(lit),
-                    );
+                        ),
+                    };
+                    acc.push(Error::custom(message).with_span(lit));
                     continue;
                 }
             };
@@ -80,7 +111,12 @@ impl Args {
                 .map(ToString::to_string)
                 .unwrap_or_default();
             let duplicate = |acc: &mut Accumulator| {
-                acc.push(Error::custom(format!("`{key}` is set more than once")).with_span(path));
+                acc.push(
+                    Error::custom(format!(
+                        "`{key}` is set more than once: keep one `{key}` and remove this one"
+                    ))
+                    .with_span(path),
+                );
             };
             match key.as_str() {
                 "framework" => {
@@ -95,7 +131,26 @@ impl Args {
                         duplicate(acc);
                         continue;
                     }
-                    args.integrations = parse_integrations(meta, acc);
+                    args.integrations_key = Some(syn::spanned::Spanned::span(path));
+                    let mut local = Error::accumulator();
+                    args.integrations = parse_integrations(meta, &mut local);
+                    let errors = local.into_inner();
+                    args.integrations_well_formed = errors.is_empty();
+                    errors.into_iter().for_each(|e| acc.push(e));
+                }
+                "charmcraft" => {
+                    if !args.charmcraft.is_absent() {
+                        duplicate(acc);
+                        continue;
+                    }
+                    args.charmcraft = to_slot(acc.handle(parse_charmcraft(meta)));
+                }
+                "unhandled_endpoints" => {
+                    if !args.unhandled_endpoints.is_absent() {
+                        duplicate(acc);
+                        continue;
+                    }
+                    args.unhandled_endpoints = parse_unhandled(meta, acc);
                 }
                 "main" => {
                     if !args.main.is_absent() {
@@ -181,6 +236,47 @@ fn parse_framework(meta: &Meta) -> darling::Result<SpannedValue<String>> {
     }
 }
 
+/// `charmcraft = "path"`: the string literal.
+fn parse_charmcraft(meta: &Meta) -> darling::Result<syn::LitStr> {
+    let how = "`charmcraft` takes the file's path as a string: write \
+               charmcraft = \"../charmcraft.yaml\" (relative to this source file)";
+    match meta {
+        Meta::NameValue(syn::MetaNameValue {
+            value: Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            }),
+            ..
+        }) => Ok(s.clone()),
+        Meta::NameValue(nv) => Err(Error::custom(how).with_span(&nv.value)),
+        _ => Err(Error::custom(how).with_span(meta)),
+    }
+}
+
+/// `unhandled_endpoints("redis", "http-proxy")`: endpoint names as strings.
+fn parse_unhandled(meta: &Meta, acc: &mut Accumulator) -> Slot<Vec<syn::LitStr>> {
+    let how = "`unhandled_endpoints` takes endpoint names as strings: write \
+               unhandled_endpoints(\"redis\", \"http-proxy\")";
+    let Meta::List(list) = meta else {
+        acc.push(Error::custom(how).with_span(meta));
+        return Slot::Malformed;
+    };
+    let items = match NestedMeta::parse_meta_list(list.tokens.clone()) {
+        Ok(items) => items,
+        Err(err) => {
+            acc.push(Error::custom(how).with_span(&err.span()));
+            return Slot::Malformed;
+        }
+    };
+    let mut names = Vec::with_capacity(items.len());
+    for item in &items {
+        match item {
+            NestedMeta::Lit(Lit::Str(s)) => names.push(s.clone()),
+            other => acc.push(Error::custom(how).with_span(other)),
+        }
+    }
+    Slot::Given(names)
+}
+
 /// `integrations(postgresql, redis)`: the identifiers, in order. A malformed entry is reported
 /// and skipped; the others are kept.
 fn parse_integrations(meta: &Meta, acc: &mut Accumulator) -> Slot<Vec<syn::Ident>> {
@@ -215,13 +311,18 @@ fn parse_integrations(meta: &Meta, acc: &mut Accumulator) -> Slot<Vec<syn::Ident
     let items = match NestedMeta::parse_meta_list(list.tokens.clone()) {
         Ok(items) => items,
         Err(err) => {
-            acc.push(
-                Error::custom(format!(
-                    "`integrations` takes a comma-separated list of identifiers ({example}; \
-                     `http-proxy` is written `http_proxy`)"
+            let error = match dashed_name(list.tokens.clone()) {
+                Some((first, written)) => Error::custom(format!(
+                    "integration names are identifiers: write `{}`, not `{written}`",
+                    written.replace('-', "_")
+                ))
+                .with_span(&first),
+                None => Error::custom(format!(
+                    "`integrations` takes a comma-separated list of identifiers ({example})"
                 ))
                 .with_span(&err.span()),
-            );
+            };
+            acc.push(error);
             return Slot::Malformed;
         }
     };
@@ -244,6 +345,34 @@ fn parse_integrations(meta: &Meta, acc: &mut Accumulator) -> Slot<Vec<syn::Ident
         }
     }
     Slot::Given(idents)
+}
+
+/// The first name written with dashes in a list (`http-proxy`): its first token and the name.
+fn dashed_name(tokens: TokenStream) -> Option<(proc_macro2::Ident, String)> {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let TokenTree::Ident(first) = &tokens[i] {
+            let mut written = first.to_string();
+            let mut j = i + 1;
+            while let (Some(TokenTree::Punct(p)), Some(TokenTree::Ident(next))) =
+                (tokens.get(j), tokens.get(j + 1))
+            {
+                if p.as_char() != '-' {
+                    break;
+                }
+                written.push('-');
+                written.push_str(&next.to_string());
+                j += 2;
+            }
+            if j > i + 1 {
+                return Some((first.clone(), written));
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Whether the attribute asks for `fn main` (`main = false` does not). Used on the error path,
@@ -355,9 +484,9 @@ mod tests {
             errors,
             [
                 "unknown key `framwork` in #[paas_charm]; did you mean `framework`? \
-                 accepted keys: framework, integrations, main",
-                "`framework` is set more than once",
-                "unknown key `colour` in #[paas_charm]; accepted keys: framework, integrations, main",
+                 accepted keys: framework, integrations, charmcraft, unhandled_endpoints, main",
+                "`framework` is set more than once: keep one `framework` and remove this one",
+                "unknown key `colour` in #[paas_charm]; accepted keys: framework, integrations, charmcraft, unhandled_endpoints, main",
                 "`main` takes a boolean: write main = false",
             ]
         );
@@ -365,6 +494,34 @@ mod tests {
             panic!("framework")
         };
         assert_eq!(framework.as_str(), "go");
+    }
+
+    #[test]
+    fn a_bare_framework_string_says_to_add_the_key() {
+        let (args, errors) = parse(quote!("flask"));
+        assert_eq!(
+            errors,
+            ["the framework needs its key: write framework = \"flask\""]
+        );
+        assert!(matches!(args.framework, Slot::Malformed));
+        let (_, errors) = parse(quote!(7));
+        assert_eq!(
+            errors,
+            [
+                "expected `key = value` or `key(...)`, found a literal; accepted keys: framework, \
+              integrations, charmcraft, unhandled_endpoints, main"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dashed_integration_name_says_how_to_write_it() {
+        let (args, errors) = parse(quote!(integrations(redis, http - proxy)));
+        assert_eq!(
+            errors,
+            ["integration names are identifiers: write `http_proxy`, not `http-proxy`"]
+        );
+        assert_eq!(args.integrations, Slot::Malformed);
     }
 
     #[test]

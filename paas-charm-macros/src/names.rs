@@ -83,7 +83,13 @@ pub const INTEGRATIONS: &[Integration] = &[
 ];
 
 /// The keys the attribute accepts.
-pub const KEYS: &[&str] = &["framework", "integrations", "main"];
+pub const KEYS: &[&str] = &[
+    "framework",
+    "integrations",
+    "charmcraft",
+    "unhandled_endpoints",
+    "main",
+];
 
 /// Looks a framework up by the name written in the attribute.
 pub fn framework(name: &str) -> Option<&'static Framework> {
@@ -212,6 +218,23 @@ mod tests {
                 f.name
             );
         }
+    }
+
+    /// The requirements table (shared with the runtime's `metadata`) knows every name.
+    #[test]
+    fn names_match_the_requirements_table() {
+        let ours: Vec<&str> = INTEGRATIONS.iter().map(|i| i.name).collect();
+        let table: Vec<&str> = paas_charm_requirements::INTEGRATIONS
+            .iter()
+            .map(|i| i.name)
+            .collect();
+        assert_eq!(ours, table);
+        let ours: Vec<&str> = FRAMEWORKS.iter().map(|f| f.name).collect();
+        let table: Vec<&str> = paas_charm_requirements::FRAMEWORKS
+            .iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(ours, table);
     }
 
     fn collect_str_lits(expr: &syn::Expr, out: &mut Vec<String>) {

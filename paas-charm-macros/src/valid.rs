@@ -7,8 +7,29 @@ use darling::Error;
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 
+use std::path::{Path, PathBuf};
+
 use crate::attr::{Args, Slot};
-use crate::names;
+use crate::{names, requirements};
+
+/// Where the macro runs: the directories relative paths are resolved against.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// `CARGO_MANIFEST_DIR` of the crate being compiled.
+    pub manifest_dir: Option<PathBuf>,
+    /// The directory of the source file that holds the attribute, when known.
+    pub source_dir: Option<PathBuf>,
+}
+
+/// How the expansion names the charm's charmcraft.yaml (so the build re-runs when it changes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CharmcraftFile {
+    /// `$CARGO_MANIFEST_DIR/<path>`.
+    InManifestDir(String),
+    /// The path as written: absolute, or relative to the source file (as `include_bytes!`
+    /// resolves it).
+    AsWritten(String),
+}
 
 /// A valid charm: what `expand` needs.
 #[derive(Debug)]
@@ -21,50 +42,129 @@ pub struct Charm {
     pub integrations: Vec<(&'static names::Integration, syn::Ident)>,
     /// Whether to generate `fn main`.
     pub main: bool,
+    /// The charmcraft.yaml the checks read.
+    pub charmcraft: CharmcraftFile,
 }
 
-/// Parses and checks the attribute's tokens and the annotated item, reporting every error.
-pub fn check(args: TokenStream, item: &syn::Item) -> darling::Result<Charm> {
+/// Parses and checks the attribute's tokens, the annotated item and the charm's
+/// charmcraft.yaml, reporting every error.
+pub fn check(args: TokenStream, item: &syn::Item, cx: &Context) -> darling::Result<Charm> {
     let mut acc = Error::accumulator();
     let args = Args::parse(args, &mut acc);
-    let charm = validate(args, item, &mut acc);
+    let charm = validate(args, item, cx, &mut acc);
     acc.finish()?;
     charm.ok_or_else(|| Error::custom("#[paas_charm]: a check failed without saying why"))
 }
 
-/// Checks the arguments and the item. Errors go to `acc`; `None` when there were any here.
-pub fn validate(args: Args, item: &syn::Item, acc: &mut Accumulator) -> Option<Charm> {
+/// Checks the arguments, the item and the charmcraft.yaml. Errors go to `acc`; `None` when
+/// there were any here.
+pub fn validate(
+    args: Args,
+    item: &syn::Item,
+    cx: &Context,
+    acc: &mut Accumulator,
+) -> Option<Charm> {
     let framework = check_framework(args.framework, acc);
-    let integrations = check_integrations(args.integrations, acc);
+    let (integrations, integrations_complete) = check_integrations(args.integrations, acc);
     let item = check_item(item, acc);
     let main = match args.main {
         Slot::Given(main) => main,
         Slot::Absent | Slot::Malformed => true,
     };
+    let charmcraft = match &args.charmcraft {
+        Slot::Malformed => None,
+        Slot::Absent => locate(None, cx, acc),
+        Slot::Given(lit) => locate(Some(lit), cx, acc),
+    };
+    let unhandled = match args.unhandled_endpoints {
+        Slot::Given(names) => names,
+        Slot::Absent | Slot::Malformed => Vec::new(),
+    };
+    if let Some((_, path)) = &charmcraft {
+        let file_span = match &args.charmcraft {
+            Slot::Given(lit) => lit.span(),
+            _ => Span::call_site(),
+        };
+        let inputs = requirements::Inputs {
+            framework: framework.and_then(|(f, span)| {
+                paas_charm_requirements::framework(f.name).map(|spec| (spec, span))
+            }),
+            integrations: &integrations,
+            integrations_complete: integrations_complete && args.integrations_well_formed,
+            integrations_key: args.integrations_key.unwrap_or_else(Span::call_site),
+            unhandled: &unhandled,
+            file_span,
+            path,
+            shown: match &args.charmcraft {
+                Slot::Given(lit) => lit.value(),
+                _ => "charmcraft.yaml".to_string(),
+            },
+        };
+        requirements::check(&inputs, acc);
+    }
     Some(Charm {
         item: item?,
-        framework: framework?,
-        integrations: integrations?,
+        framework: framework?.0,
+        integrations: integrations_complete.then_some(integrations)?,
         main,
+        charmcraft: charmcraft?.0,
     })
+}
+
+/// The charmcraft.yaml to read, and how the expansion names it.
+fn locate(
+    written: Option<&syn::LitStr>,
+    cx: &Context,
+    acc: &mut Accumulator,
+) -> Option<(CharmcraftFile, PathBuf)> {
+    let mut manifest = || {
+        let dir = cx.manifest_dir.clone();
+        if dir.is_none() {
+            acc.push(
+                Error::custom(
+                    "CARGO_MANIFEST_DIR is not set, so the charm's charmcraft.yaml cannot be \
+                     found: write charmcraft = \"path/to/charmcraft.yaml\"",
+                )
+                .with_span(&Span::call_site()),
+            );
+        }
+        dir
+    };
+    let Some(lit) = written else {
+        let path = manifest()?.join("charmcraft.yaml");
+        return Some((
+            CharmcraftFile::InManifestDir("charmcraft.yaml".to_string()),
+            path,
+        ));
+    };
+    let value = lit.value();
+    let path = Path::new(&value);
+    if path.is_absolute() {
+        return Some((CharmcraftFile::AsWritten(value.clone()), path.to_path_buf()));
+    }
+    if let Some(dir) = &cx.source_dir {
+        return Some((CharmcraftFile::AsWritten(value.clone()), dir.join(path)));
+    }
+    let full = manifest()?.join(path);
+    Some((CharmcraftFile::InManifestDir(value), full))
 }
 
 fn check_framework(
     framework: Slot<darling::util::SpannedValue<String>>,
     acc: &mut Accumulator,
-) -> Option<&'static names::Framework> {
+) -> Option<(&'static names::Framework, Span)> {
     let known = || names::FRAMEWORKS.iter().map(|f| f.name);
     match framework {
         Slot::Given(name) => {
             if let Some(framework) = names::framework(name.as_str()) {
-                return Some(framework);
+                return Some((framework, name.span()));
             }
             let hint = names::suggest(name.as_str(), known())
-                .map(|s| format!("; did you mean \"{s}\"?"))
-                .unwrap_or_else(|| ";".to_string());
+                .map(|s| format!(": did you mean framework = \"{s}\"? The known frameworks are"))
+                .unwrap_or_else(|| ": the known frameworks are".to_string());
             acc.push(
                 Error::custom(format!(
-                    "unknown framework \"{}\"{hint} Known frameworks: {}",
+                    "unknown framework \"{}\"{hint} {}",
                     name.as_str(),
                     names::list(known())
                 ))
@@ -87,14 +187,15 @@ fn check_framework(
     }
 }
 
+/// The valid integrations, and whether every one written was valid.
 fn check_integrations(
     integrations: Slot<Vec<syn::Ident>>,
     acc: &mut Accumulator,
-) -> Option<Vec<(&'static names::Integration, syn::Ident)>> {
+) -> (Vec<(&'static names::Integration, syn::Ident)>, bool) {
     let idents = match integrations {
         Slot::Given(idents) => idents,
-        Slot::Absent => return Some(Vec::new()),
-        Slot::Malformed => return None,
+        Slot::Absent => return (Vec::new(), true),
+        Slot::Malformed => return (Vec::new(), false),
     };
     let mut ok = true;
     let known = || names::INTEGRATIONS.iter().map(|i| i.ident);
@@ -107,11 +208,11 @@ fn check_integrations(
             } else {
                 names::suggest(&written, known())
             }
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_else(|| ";".to_string());
+            .map(|s| format!(": did you mean `{s}`? The known integrations are"))
+            .unwrap_or_else(|| ": the known integrations are".to_string());
             acc.push(
                 Error::custom(format!(
-                    "unknown integration `{written}`{hint} Known integrations: {}",
+                    "unknown integration `{written}`{hint} {}",
                     names::list(known())
                 ))
                 .with_span(&ident),
@@ -120,13 +221,18 @@ fn check_integrations(
             continue;
         };
         if seen.iter().any(|(i, _)| i == &integration) {
-            acc.push(Error::custom(format!("duplicate integration `{written}`")).with_span(&ident));
+            acc.push(
+                Error::custom(format!(
+                    "duplicate integration `{written}`: it is already listed, remove this one"
+                ))
+                .with_span(&ident),
+            );
             ok = false;
             continue;
         }
         seen.push((integration, ident));
     }
-    ok.then_some(seen)
+    (seen, ok)
 }
 
 const SHAPE: &str = "#[paas_charm] goes on a unit struct (`pub struct MyCharm;`)";
@@ -217,8 +323,21 @@ mod tests {
     use quote::quote;
     use syn::parse_quote;
 
+    /// Checks against a flask charmcraft.yaml without integrations.
     fn check(args: TokenStream, item: syn::Item) -> Result<Charm, Vec<String>> {
-        super::check(args, &item)
+        check_with(args, item, "flask", &[])
+    }
+
+    /// Checks against a charmcraft.yaml that declares what `framework` and `integrations` need.
+    fn check_with(
+        args: TokenStream,
+        item: syn::Item,
+        framework: &str,
+        integrations: &[&str],
+    ) -> Result<Charm, Vec<String>> {
+        let name = format!("valid-{framework}-{}-{args}", integrations.join("-"));
+        let cx = crate::test_support::context(&name, framework, integrations);
+        super::check(args, &item, &cx)
             .map_err(|err| err.flatten().into_iter().map(|e| e.to_string()).collect())
     }
 
@@ -230,9 +349,11 @@ mod tests {
 
     #[test]
     fn a_valid_charm() {
-        let charm = check(
+        let charm = check_with(
             quote!(framework = "spring-boot", integrations(s3, http_proxy)),
             unit(),
+            "spring-boot",
+            &["s3", "http-proxy"],
         )
         .expect("valid");
         assert_eq!(charm.framework.variant, "SpringBoot");
@@ -247,7 +368,8 @@ mod tests {
         let item = parse_quote!(
             struct C {}
         );
-        let charm = check(quote!(framework = "go", main = false), item).expect("valid");
+        let charm =
+            check_with(quote!(framework = "go", main = false), item, "go", &[]).expect("valid");
         assert!(!charm.main);
         assert!(charm.integrations.is_empty());
     }
@@ -258,15 +380,15 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "unknown framework \"djnago\"; did you mean \"django\"? Known frameworks: flask, \
-                 django, fastapi, go, expressjs, spring-boot"
+                "unknown framework \"djnago\": did you mean framework = \"django\"? The known \
+                 frameworks are flask, django, fastapi, go, expressjs, spring-boot"
             ]
         );
         let errors = check(quote!(framework = "rails"), unit()).expect_err("invalid");
         assert_eq!(
             errors,
             [
-                "unknown framework \"rails\"; Known frameworks: flask, django, fastapi, go, \
+                "unknown framework \"rails\": the known frameworks are flask, django, fastapi, go, \
               expressjs, spring-boot"
             ]
         );
@@ -274,7 +396,8 @@ mod tests {
 
     #[test]
     fn missing_framework_says_how_to_write_it() {
-        let errors = check(quote!(integrations(redis)), unit()).expect_err("invalid");
+        let errors = check_with(quote!(integrations(redis)), unit(), "flask", &["redis"])
+            .expect_err("invalid");
         assert_eq!(
             errors,
             ["missing `framework`: write #[paas_charm(framework = \"flask\")] with one of: flask, \
@@ -284,22 +407,25 @@ mod tests {
 
     #[test]
     fn unknown_and_duplicate_integrations() {
-        let errors = check(
+        let errors = check_with(
             quote!(
                 framework = "flask",
                 integrations(postgres, redis, redis, kafka)
             ),
             unit(),
+            "flask",
+            &["redis"],
         )
         .expect_err("invalid");
-        let known = "Known integrations: postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, \
+        let known =
+            "known integrations are postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, \
                      saml, oauth, openfga, smtp, tracing, http_proxy";
         assert_eq!(
             errors,
             [
-                format!("unknown integration `postgres`; did you mean `postgresql`? {known}"),
-                "duplicate integration `redis`".to_string(),
-                format!("unknown integration `kafka`; {known}"),
+                format!("unknown integration `postgres`: did you mean `postgresql`? The {known}"),
+                "duplicate integration `redis`: it is already listed, remove this one".to_string(),
+                format!("unknown integration `kafka`: the {known}"),
             ]
         );
     }
@@ -355,7 +481,7 @@ mod tests {
 
     #[test]
     fn all_errors_at_once() {
-        let errors = check(
+        let errors = check_with(
             quote!(
                 framework = "djnago",
                 integrations(postgres, redis, redis),
@@ -364,13 +490,15 @@ mod tests {
             parse_quote!(
                 struct C<T>(T);
             ),
+            "flask",
+            &["redis"],
         )
         .expect_err("invalid");
         assert_eq!(errors.len(), 6, "{errors:#?}");
         assert!(errors[0].starts_with("unknown key `colour`"));
         assert!(errors[1].starts_with("unknown framework \"djnago\""));
         assert!(errors[2].starts_with("unknown integration `postgres`"));
-        assert_eq!(errors[3], "duplicate integration `redis`");
+        assert!(errors[3].starts_with("duplicate integration `redis`"));
         assert!(errors[4].contains("without generic parameters"));
         assert!(errors[5].ends_with("not a tuple struct"));
     }

@@ -3,5 +3,9 @@
 use paas_charm_runtime::paas_charm;
 
 /// The Express.js example charm (PostgreSQL is required, as in paas-charm's example).
-#[paas_charm(framework = "expressjs", integrations(postgresql, oauth))]
+#[paas_charm(
+    framework = "expressjs",
+    integrations(postgresql, oauth),
+    unhandled_endpoints("http-proxy", "openfga", "smtp", "tracing")
+)]
 pub struct ExpressJsCharm;

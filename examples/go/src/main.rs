@@ -5,5 +5,9 @@
 use paas_charm_runtime::paas_charm;
 
 /// The Go example charm.
-#[paas_charm(framework = "go", integrations(postgresql, oauth))]
+#[paas_charm(
+    framework = "go",
+    integrations(postgresql, redis, s3, rabbitmq, oauth),
+    unhandled_endpoints("http-proxy", "openfga", "smtp", "tracing")
+)]
 pub struct GoCharm;

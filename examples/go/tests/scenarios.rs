@@ -10,10 +10,6 @@ use std::process::Command;
 const PENDING: &[&str] = &[
     // ingress
     "go_ingress_non_leader",
-    // rabbitmq
-    "go_rabbitmq_k8s_joined",
-    // redis, s3
-    "go_redis_s3_added",
 ];
 
 fn repo() -> PathBuf {

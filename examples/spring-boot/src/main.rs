@@ -5,6 +5,7 @@ use paas_charm_runtime::paas_charm;
 /// The Spring Boot example charm.
 #[paas_charm(
     framework = "spring-boot",
-    integrations(postgresql, mysql, mongodb, oauth)
+    integrations(postgresql, mysql, mongodb, redis, s3, rabbitmq, oauth),
+    unhandled_endpoints("http-proxy", "openfga", "saml", "smtp", "tracing")
 )]
 pub struct SpringBootCharm;

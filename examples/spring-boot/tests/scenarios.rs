@@ -8,10 +8,6 @@ use std::process::Command;
 /// the module must also be added to this charm's attribute). The test fails when one of them
 /// starts passing (so this list only shrinks) or when any other scenario fails.
 const PENDING: &[&str] = &[
-    // rabbitmq
-    "springboot_rabbitmq_departed",
-    // redis, s3, rabbitmq
-    "springboot_redis_s3_rabbitmq",
     // saml, ingress
     "springboot_saml_ingress",
     // smtp

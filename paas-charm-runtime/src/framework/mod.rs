@@ -1,7 +1,9 @@
 //! The six frameworks: their fixed identity (container, service, directories, prefixes) and
 //! their behaviour (options, env, layer, files), one module each.
 
+pub mod django;
 pub mod expressjs;
+pub mod fastapi;
 pub mod flask;
 pub mod go;
 pub mod gunicorn;
@@ -14,8 +16,9 @@ use std::fmt;
 
 use crate::config::ConfigError;
 use crate::env::Env;
-use crate::integration::{Contributions, WorkloadFacts};
-use crate::juju::ConfigValues;
+use crate::integration::{Contributions, Integration, WorkloadFacts};
+use crate::juju::{ConfigValues, Status};
+use crate::paas_config::PaasConfig;
 
 /// A paas-charm framework.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -198,6 +201,8 @@ pub fn is_supported(kind: FrameworkKind) -> bool {
     matches!(
         kind,
         FrameworkKind::Flask
+            | FrameworkKind::Django
+            | FrameworkKind::FastApi
             | FrameworkKind::Go
             | FrameworkKind::ExpressJs
             | FrameworkKind::SpringBoot
@@ -208,10 +213,11 @@ pub fn is_supported(kind: FrameworkKind) -> bool {
 pub fn model_fields(kind: FrameworkKind) -> &'static [&'static str] {
     match kind {
         FrameworkKind::Flask => flask::MODEL_FIELDS,
+        FrameworkKind::Django => django::MODEL_FIELDS,
+        FrameworkKind::FastApi => fastapi::MODEL_FIELDS,
         FrameworkKind::Go => go::MODEL_FIELDS,
         FrameworkKind::ExpressJs => expressjs::MODEL_FIELDS,
         FrameworkKind::SpringBoot => spring_boot::MODEL_FIELDS,
-        _ => &[],
     }
 }
 
@@ -223,6 +229,8 @@ pub fn framework_env(
 ) -> Result<Vec<(String, String)>, ConfigError> {
     match kind {
         FrameworkKind::Flask => flask::framework_env(config, secret_key),
+        FrameworkKind::Django => django::framework_env(config, secret_key),
+        FrameworkKind::FastApi => fastapi::framework_env(config, secret_key),
         FrameworkKind::Go => go::GoConfig::from_config(config, secret_key).map(|c| c.env()),
         FrameworkKind::ExpressJs => {
             expressjs::ExpressJsConfig::from_config(config, secret_key).map(|c| c.env())
@@ -230,7 +238,6 @@ pub fn framework_env(
         FrameworkKind::SpringBoot => {
             spring_boot::SpringBootConfig::from_config(config, secret_key).map(|c| c.env())
         }
-        _ => Ok(Vec::new()),
     }
 }
 
@@ -256,7 +263,11 @@ pub fn workload_facts(
             metrics_port: Some(9102),
             metrics_path: Some("/metrics".into()),
         }),
-        _ => Ok(WorkloadFacts::default()),
+        FrameworkKind::FastApi => {
+            // paas-charm validates the whole model while it builds the charm object.
+            fastapi::framework_env(config, key)?;
+            fastapi::workload_facts(config)
+        }
     }
 }
 
@@ -271,5 +282,45 @@ pub fn finish_env(
 ) {
     if kind == FrameworkKind::SpringBoot {
         spring_boot::finish_env(workload, contributions.tracing_ready, env);
+    }
+}
+
+/// What a framework's last step of environment generation sees (frameworks.md §5.1 step 9).
+#[derive(Debug, Clone, Copy)]
+pub struct EnvInputs<'a> {
+    /// The raw config values.
+    pub config: &'a ConfigValues,
+    /// The base URL (ingress URL or `http://<app>.<model>:<port>`).
+    pub base_url: &'a str,
+    /// The charm's `paas-config.yaml`.
+    pub paas_config: &'a PaasConfig,
+}
+
+/// The framework's own variables derived from the whole reconcile (Django's allowed hosts
+/// from the base URL, FastAPI's JSON-logging variables), added after the generic ones.
+pub fn derived_env(kind: FrameworkKind, inputs: &EnvInputs<'_>, env: &mut Env) {
+    match kind {
+        FrameworkKind::Django => django::derived_env(inputs, env),
+        FrameworkKind::FastApi => fastapi::derived_env(inputs, env),
+        _ => {}
+    }
+}
+
+/// A framework's own readiness rule, judged after the generic ones (Django needs a database).
+pub fn blocked(kind: FrameworkKind, integrations: &[&mut dyn Integration]) -> Option<Status> {
+    match kind {
+        FrameworkKind::Django => django::blocked(integrations),
+        _ => None,
+    }
+}
+
+/// Files the framework pushes into the workload before every restart: (path, content).
+pub fn workload_files(
+    kind: FrameworkKind,
+    paas_config: &PaasConfig,
+) -> Vec<(String, &'static str)> {
+    match kind {
+        FrameworkKind::FastApi => fastapi::workload_files(paas_config),
+        _ => Vec::new(),
     }
 }

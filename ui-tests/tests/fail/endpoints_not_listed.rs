@@ -1,0 +1,4 @@
+use paas_charm_runtime::paas_charm;
+
+#[paas_charm(framework = "flask", integrations(postgresql), charmcraft = "../charmcraft/flask-databases.yaml")]
+pub struct Charm;

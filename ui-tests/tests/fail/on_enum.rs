@@ -1,0 +1,6 @@
+use paas_charm_runtime::paas_charm;
+
+#[paas_charm(framework = "flask", charmcraft = "../charmcraft/flask.yaml")]
+pub enum Charm {
+    Flask,
+}

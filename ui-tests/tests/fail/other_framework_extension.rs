@@ -1,0 +1,4 @@
+use paas_charm_runtime::paas_charm;
+
+#[paas_charm(framework = "flask", charmcraft = "../charmcraft/bad/other-extension.yaml")]
+pub struct Charm;
