@@ -29,9 +29,27 @@ fn recorded() -> CharmMeta {
     CharmMeta::from_charmcraft_yaml(&text).expect("recorded metadata parses")
 }
 
+/// Beyond paas-charm's example, the charm declares an optional endpoint (limit 1) for every
+/// other integration the framework supports, so it serves them all.
 #[test]
-fn metadata_is_paas_charms_example() {
-    assert_eq!(ours(), recorded());
+fn metadata_is_paas_charms_example_plus_optional_integrations() {
+    let mut ours = ours();
+    let recorded = recorded();
+    let extra: Vec<String> = ours
+        .requires
+        .keys()
+        .filter(|name| !recorded.requires.contains_key(*name))
+        .cloned()
+        .collect();
+    for name in &extra {
+        let relation = ours.requires.remove(name).expect("declared");
+        assert_eq!(
+            (relation.optional, relation.limit),
+            (Some(true), Some(1)),
+            "{name}"
+        );
+    }
+    assert_eq!(ours, recorded);
 }
 
 #[test]

@@ -12,7 +12,7 @@ pub type Bag = indexmap::IndexMap<String, String>;
 
 /// What `goal-state` says about relations: endpoint → the names it lists under it (the remote
 /// application and its units; the peer units for a peer endpoint).
-pub type GoalRelations = BTreeMap<String, std::collections::BTreeSet<String>>;
+pub type GoalRelations = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
 
 /// Charm config as `config-get --format=json` returns it.
 pub type ConfigValues = serde_json::Map<String, serde_json::Value>;

@@ -424,7 +424,7 @@ fn goal_state_lists_endpoints_with_their_apps_and_units() {
         endpoint: "secret-storage".into(),
         remote_app: "web".into(),
         peer: true,
-        remote_units: BTreeMap::from([("web/1".to_owned(), Bag::new())]),
+        remote_units: BTreeMap::from([("web/1".to_owned(), fake_juju::Bag::new())]),
         ..Relation::default()
     });
     let world = World::new(&state);
