@@ -316,6 +316,16 @@ impl Juju {
         Ok(content)
     }
 
+    /// The unit's opened ports (`opened-ports`, once; follows [`Juju::set_ports`]).
+    pub fn opened_ports(&mut self) -> Result<Vec<Port>, HookToolError> {
+        if let Some(ports) = &self.opened_ports {
+            return Ok(ports.clone());
+        }
+        let ports = self.backend.opened_ports()?;
+        self.opened_ports = Some(ports.clone());
+        Ok(ports)
+    }
+
     /// Makes `ports` exactly the unit's opened ports.
     pub fn set_ports(&mut self, ports: &[Port]) -> Result<(), HookToolError> {
         let current = match self.opened_ports.take() {
