@@ -94,6 +94,7 @@ pub fn expand(charm: &Charm) -> TokenStream {
         }
     };
 
+    let names: Vec<&str> = charm.integrations.iter().map(|(i, _)| i.name).collect();
     let variant = Ident::new(charm.framework.variant, Span::call_site());
     let charmcraft = match &charm.charmcraft {
         CharmcraftFile::InManifestDir(path) => {
@@ -144,6 +145,7 @@ pub fn expand(charm: &Charm) -> TokenStream {
             const FRAMEWORK: #runtime::framework::FrameworkKind =
                 #runtime::framework::FrameworkKind::#variant;
             type Integrations = #set;
+            const INTEGRATIONS: &'static [&'static str] = &[#(#names),*];
         }
 
         // The charmcraft.yaml the attribute was checked against: the build re-runs when it

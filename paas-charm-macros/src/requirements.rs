@@ -43,17 +43,35 @@ pub fn check(inputs: &Inputs<'_>, acc: &mut Accumulator) -> bool {
         Ok(file) => file,
         Err(err) => {
             let read = !matches!(err, LoadError::Unreadable(_));
+            // What to write, when the file is missing or empty: the sections the charm needs.
+            let needed = inputs
+                .framework
+                .map(|(fw, _)| {
+                    let listed: Vec<&IntegrationSpec> = inputs
+                        .integrations
+                        .iter()
+                        .filter_map(|(i, _)| req::integration_by_name(i.name))
+                        .collect();
+                    let text = req::render::sections(fw, &listed);
+                    let mut out = String::from(
+                        " It needs (besides `name`, `type`, `base`, `platforms` and `parts`):\n",
+                    );
+                    for line in text.lines() {
+                        let _ = write!(out, "\n    {line}");
+                    }
+                    out
+                })
+                .unwrap_or_default();
             let message = match err {
                 LoadError::Unreadable(why) => format!(
                     "cannot read the charm's charmcraft.yaml at {}: {why}; create it, or \
                      point to it with charmcraft = \"path/to/charmcraft.yaml\" (relative to \
-                     this source file)",
+                     this source file).{needed}",
                     inputs.path.display()
                 ),
                 LoadError::Empty => format!(
                     "{shown} is empty: a charmcraft.yaml declares the charm's name, containers, \
-                     relations, options and actions (run the charm binary's `metadata` command \
-                     to print what this charm needs)"
+                     relations, options and actions.{needed}"
                 ),
                 LoadError::NotAMapping(what) => format!(
                     "{shown} holds {what}, not a mapping: a charmcraft.yaml is a mapping of keys \

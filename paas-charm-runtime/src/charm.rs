@@ -11,6 +11,10 @@ pub trait Charm: 'static {
     const FRAMEWORK: FrameworkKind;
     /// The integrations listed in the attribute (the generated `IntegrationRequirers`).
     type Integrations: IntegrationSet;
+    /// The names of the listed integrations, in attribute order (`postgresql`, `http-proxy`):
+    /// what the `metadata` command prints endpoints for. The attribute always sets it; the
+    /// default is the set without integrations.
+    const INTEGRATIONS: &'static [&'static str] = &[];
 }
 
 /// The charm binary's `main`: under Juju it dispatches the hook; outside Juju it is a local

@@ -9,6 +9,8 @@ use crate::juju::CharmMeta;
 const USAGE: &str = "usage:
   <charm>                           run the hook Juju dispatches (JUJU_DISPATCH_PATH set)
   <charm> simulate <scenario.json>  run a resolved scenario locally and print the output JSON
+  <charm> metadata [--check <file>] print the charmcraft.yaml sections this charm needs, or
+                                    list what <file> lacks or has differently (exit 1 if any)
   <charm> help                      this text";
 
 /// Runs the binary with its arguments (without argv\[0\]).
@@ -19,6 +21,7 @@ pub fn run<C: Charm>(args: Vec<String>) -> ExitCode {
             Some(path) if args.len() == 2 => simulate::<C>(path),
             _ => usage_error("simulate takes one scenario file"),
         },
+        Some("metadata") => metadata::<C>(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -26,6 +29,11 @@ pub fn run<C: Charm>(args: Vec<String>) -> ExitCode {
         None => usage_error("JUJU_DISPATCH_PATH is not set: this is not a Juju hook"),
         Some(other) => usage_error(&format!("unknown command {other:?}")),
     }
+}
+
+/// `metadata [--check <charmcraft.yaml>]` (see [`crate::requirements::run_metadata`]).
+fn metadata<C: Charm>(args: &[String]) -> ExitCode {
+    crate::requirements::run_metadata(C::FRAMEWORK, C::INTEGRATIONS, args)
 }
 
 fn usage_error(message: &str) -> ExitCode {

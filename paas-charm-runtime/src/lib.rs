@@ -17,6 +17,7 @@ pub mod migration;
 pub mod paas_config;
 pub mod pebble;
 pub mod reconcile;
+pub mod requirements;
 pub mod secret_storage;
 pub mod state;
 pub mod yaml;

@@ -126,14 +126,25 @@ fn run(
                 .map_err(Into::into)
         }
     };
-    let workload = match crate::state::workload_facts(juju, framework) {
+    if !framework.kind.is_gunicorn() {
+        match crate::state::check_framework_config(juju, framework) {
+            Ok(()) => {}
+            Err(StateError::Config(err)) => {
+                return juju
+                    .set_status(&Status::blocked(err.to_string()))
+                    .map_err(Into::into)
+            }
+            Err(StateError::Tool(err)) => return Err(err.into()),
+        }
+    }
+    let config = juju.config()?.clone();
+    let workload = match framework::workload_facts(framework.kind, &config) {
         Ok(facts) => facts,
-        Err(StateError::Config(err)) => {
+        Err(err) => {
             return juju
                 .set_status(&Status::blocked(err.to_string()))
                 .map_err(Into::into)
         }
-        Err(StateError::Tool(err)) => return Err(err.into()),
     };
     let mut run = Runner {
         juju,

@@ -6,7 +6,8 @@ use paas_charm_runtime::paas_charm;
 #[paas_charm(
     framework = "fastapi",
     integrations(
-        postgresql, mysql, s3, rabbitmq, saml, oauth, openfga, smtp, tracing, http_proxy
+        postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, saml, oauth, openfga, tracing,
+        smtp, http_proxy
     )
 )]
 pub struct FastApiCharm;

@@ -6,8 +6,8 @@ use paas_charm_runtime::paas_charm;
 #[paas_charm(
     framework = "spring-boot",
     integrations(
-        postgresql, mysql, mongodb, redis, s3, rabbitmq, saml, oauth, openfga, smtp, tracing,
-        http_proxy
+        postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, saml, oauth, openfga, tracing,
+        smtp, http_proxy
     )
 )]
 pub struct SpringBootCharm;
