@@ -1,12 +1,110 @@
-//! Running a real hook: the process environment, the hook tools and the Pebble socket.
+//! Running a real hook: the hook context from the `JUJU_*` variables, the hook tools
+//! ([`SubprocessBackend`] behind the caching [`Juju`]), the charm's metadata and
+//! `paas-config.yaml` from the charm directory, the framework container's Pebble
+//! ([`PebbleClient`]), then [`run_hook`] with the bound integrations.
+//!
+//! An unexpected error is logged through `juju-log` (when the hook tools work), printed to
+//! stderr and turns into a non-zero exit, so Juju discards the hook's relation writes and puts
+//! the unit in error. Error texts come from the hook tools, Pebble and our own types, which
+//! never carry secret values.
 
 use std::process::ExitCode;
 
 use crate::charm::Charm;
+use crate::juju::{CharmMeta, HookContext, Juju, LogLevel, SubprocessBackend};
+use crate::paas_config::PaasConfig;
+use crate::pebble::PebbleClient;
+use crate::reconcile::{run_hook, Hook};
 
 /// Runs the hook Juju dispatched; non-zero exit on an unexpected error.
 pub fn run<C: Charm>() -> ExitCode {
-    let _ = C::FRAMEWORK;
-    eprintln!("error: the hook-tool backend is not wired yet");
+    match HookContext::from_env() {
+        Ok(ctx) => run_in(ctx, SubprocessBackend::new(), |juju| dispatch::<C>(juju)),
+        Err(err) => fail(None, &format!("cannot read the hook context: {err}")),
+    }
+}
+
+/// Runs `hook` with a [`Juju`] over `backend`, turning its error into a logged failure.
+fn run_in(
+    ctx: HookContext,
+    backend: SubprocessBackend,
+    hook: impl FnOnce(&mut Juju) -> Result<(), String>,
+) -> ExitCode {
+    let trace = std::env::var_os(crate::juju::subprocess::TRACE_ENV).is_some_and(|v| !v.is_empty());
+    let mut juju = Juju::new(Box::new(backend), ctx);
+    let code = match hook(&mut juju) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(Some(&mut juju), &message),
+    };
+    if trace {
+        if let Some(peak) = peak_rss_kib() {
+            eprintln!("paas-charm: peak RSS {peak} KiB");
+        }
+    }
+    code
+}
+
+/// This process's peak resident set size (`VmHWM` in `/proc/self/status`), for tracing.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find_map(|line| {
+        line.strip_prefix("VmHWM:")?
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse()
+            .ok()
+    })
+}
+
+fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), String> {
+    let charm_dir = juju.ctx.charm_dir.clone();
+    let meta = CharmMeta::load(&charm_dir).map_err(|e| format!("cannot load the charm: {e}"))?;
+    let framework = C::FRAMEWORK.info();
+    let container = meta.container().unwrap_or(framework.container).to_owned();
+    let mut pebble = PebbleClient::for_container(&container);
+    let (mut listed, mut core) = crate::cli::bind_all::<C>(&meta);
+    let mut integrations = crate::cli::all_mut::<C>(&mut listed, &mut core);
+    let hook = Hook {
+        juju,
+        pebble: &mut pebble,
+        meta: &meta,
+        framework,
+        paas_config: PaasConfig::load(&charm_dir),
+    };
+    let event = hook.juju.event().clone();
+    run_hook(hook, &mut integrations).map_err(|e| format!("the {event} hook failed: {e}"))
+}
+
+/// Reports an unexpected error: `juju-log` at ERROR (best effort), stderr, exit 1.
+fn fail(juju: Option<&mut Juju>, message: &str) -> ExitCode {
+    if let Some(juju) = juju {
+        juju.log(LogLevel::Error, message);
+    }
+    eprintln!("error: {message}");
     ExitCode::FAILURE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_hook_exits_non_zero() {
+        let vars = [
+            ("JUJU_DISPATCH_PATH", "hooks/config-changed"),
+            ("JUJU_UNIT_NAME", "app/0"),
+            ("JUJU_MODEL_NAME", "m"),
+            ("JUJU_VERSION", "3.6.0"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let ctx = HookContext::from_vars(&vars).expect("context");
+        let dir = std::env::temp_dir().join(format!("dispatch-test-{}", std::process::id()));
+        let code = run_in(ctx, SubprocessBackend::with_tool_dir(&dir), |_| {
+            Err("boom".into())
+        });
+        assert_eq!(code, ExitCode::FAILURE);
+    }
 }

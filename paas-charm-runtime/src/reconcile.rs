@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::env::Env;
 use crate::framework::gunicorn::{self, GunicornConfig, WebserverOptions};
-use crate::framework::{self, FrameworkInfo};
+use crate::framework::{self, django, FrameworkInfo, FrameworkKind};
 use crate::integration::{
     rank, Contributions, Cx, Integration, IntegrationError, ReadinessView, Trigger, WorkloadFacts,
     ENV_ORDER, MISSING_ORDER,
@@ -126,14 +126,14 @@ fn run(
                 .map_err(Into::into)
         }
     };
-    let config = juju.config()?.clone();
-    let workload = match framework::workload_facts(framework.kind, &config) {
+    let workload = match crate::state::workload_facts(juju, framework) {
         Ok(facts) => facts,
-        Err(err) => {
+        Err(StateError::Config(err)) => {
             return juju
                 .set_status(&Status::blocked(err.to_string()))
                 .map_err(Into::into)
         }
+        Err(StateError::Tool(err)) => return Err(err.into()),
     };
     let mut run = Runner {
         juju,
@@ -277,12 +277,13 @@ impl Runner<'_> {
         }
     }
 
-    fn reconcile_built(
+    /// paas-charm's readiness check (frameworks.md §11.3), after the guard built the state:
+    /// the view of the reconcile when ready, else the status to set.
+    fn check_ready(
         &mut self,
         integrations: &mut [&mut dyn Integration],
         built: &Built,
-        with_migrations: bool,
-    ) -> Result<(), Stop> {
+    ) -> Result<ReadinessView, Stop> {
         let framework = self.framework;
         if !self.pebble.can_connect() {
             return Err(Stop::Status(Status::waiting("Waiting for pebble ready")));
@@ -311,6 +312,20 @@ impl Runner<'_> {
         if let Some(status) = integrations.iter().find_map(|i| i.blocked(&view)) {
             return Err(Stop::Status(status));
         }
+        if let Some(status) = framework::blocked(framework.kind, integrations) {
+            return Err(Stop::Status(status));
+        }
+        Ok(view)
+    }
+
+    fn reconcile_built(
+        &mut self,
+        integrations: &mut [&mut dyn Integration],
+        built: &Built,
+        with_migrations: bool,
+    ) -> Result<(), Stop> {
+        let framework = self.framework;
+        let view = self.check_ready(integrations, built)?;
         if with_migrations {
             migration::write_status(self.pebble, framework, MigrationStatus::Pending)?;
         }
@@ -378,6 +393,18 @@ impl Runner<'_> {
         for integration in ordered {
             integration.env(framework, &mut env);
         }
+        framework::finish_env(
+            framework.kind,
+            &self.workload,
+            &built.contributions,
+            &mut env,
+        );
+        let inputs = framework::EnvInputs {
+            config: &built.state.config,
+            base_url,
+            paas_config: &self.paas_config,
+        };
+        framework::derived_env(framework.kind, &inputs, &mut env);
         env
     }
 
@@ -473,6 +500,15 @@ impl Runner<'_> {
                 ..PushOptions::default()
             };
             self.pebble.push(path, content.as_bytes(), &options)?;
+        }
+        for (path, content) in framework::workload_files(framework.kind, &self.paas_config) {
+            let options = PushOptions {
+                make_dirs: true,
+                user: Some("_daemon_".into()),
+                group: Some("_daemon_".into()),
+                ..PushOptions::default()
+            };
+            self.pebble.push(&path, content.as_bytes(), &options)?;
         }
         if let Some(options) = &gunicorn_options {
             self.configure_gunicorn(options, built, env, &command)?;
@@ -577,9 +613,12 @@ impl Runner<'_> {
                     return Ok(());
                 };
                 secret_storage::store_new_key(self.juju, id, self.framework.secret_key_field)?;
-                let results = BTreeMap::from([("status".to_owned(), "success".to_owned())]);
+                let results = crate::juju::Bag::from([("status".to_owned(), "success".to_owned())]);
                 self.juju.action_set(&results)?;
                 self.reconcile(integrations, false)
+            }
+            "create-superuser" if self.framework.kind == FrameworkKind::Django => {
+                self.create_superuser(integrations)
             }
             other => {
                 self.juju
@@ -587,6 +626,36 @@ impl Runner<'_> {
                 Ok(())
             }
         }
+    }
+}
+
+impl Runner<'_> {
+    /// Django's `create-superuser` (frameworks.md §13.2): unguarded in paas-charm; it fails the
+    /// action when the charm is not ready and still runs the command.
+    fn create_superuser(
+        &mut self,
+        integrations: &mut [&mut dyn Integration],
+    ) -> Result<(), HookError> {
+        // paas-charm's hook crashes on invalid config here; the guard blocks instead.
+        let Some(built) = self.guard(integrations)? else {
+            self.juju.action_fail(django::NOT_READY)?;
+            return Ok(());
+        };
+        match self.check_ready(integrations, &built) {
+            Ok(_) => {}
+            Err(Stop::Status(status)) => {
+                self.juju.set_status(&status)?;
+                self.juju.action_fail(django::NOT_READY)?;
+            }
+            Err(Stop::Failed(err)) => return Err(err),
+        }
+        // Without the peer key paas-charm crashes building the env; there is nothing to run.
+        if built.state.peer.secret_key.is_none() {
+            return Ok(());
+        }
+        let base_url = self.base_url(&built.contributions);
+        let env = self.build_env(integrations, &built, &base_url);
+        django::create_superuser(self.juju, self.pebble, self.framework, &env)
     }
 }
 

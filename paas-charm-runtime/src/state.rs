@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::config::{ConfigError, Problem};
 use crate::env::python_json::encode_env_value;
 use crate::framework::{self, FrameworkInfo};
+use crate::integration::WorkloadFacts;
 use crate::juju::{Bag, CharmMeta, ConfigValues, HookToolError, Juju, OptionType, SecretQuery};
 use crate::secret_storage::PeerState;
 
@@ -87,6 +88,26 @@ impl CharmState {
             peer,
         })
     }
+}
+
+/// The workload's ports and metrics, as paas-charm computes them while the charm object is
+/// built: Gunicorn frameworks from fixed values; the others from their validated model, the
+/// `app-secret-key-id` secret included (frameworks.md §0.9, §4.5).
+pub fn workload_facts(
+    juju: &mut Juju,
+    framework: &'static FrameworkInfo,
+) -> Result<WorkloadFacts, StateError> {
+    let config = juju.config()?.clone();
+    let key = if framework.kind.is_gunicorn() {
+        None
+    } else {
+        resolve_secret_key(juju, &config, &secret_key_option(framework))?
+    };
+    Ok(framework::workload_facts(
+        framework.kind,
+        &config,
+        key.as_deref(),
+    )?)
 }
 
 fn truthy(value: Option<&Value>) -> bool {

@@ -7,17 +7,7 @@ use paas_charm_runtime::paas_charm;
 /// `unhandled_endpoints` (the attribute refuses a declared endpoint it would silently ignore).
 #[paas_charm(
     framework = "flask",
-    integrations(postgresql, mysql, mongodb, oauth),
-    unhandled_endpoints(
-        "http-proxy",
-        "openfga",
-        "rabbitmq",
-        "redis",
-        "s3",
-        "saml",
-        "smtp",
-        "tracing",
-        "valkey"
-    )
+    integrations(postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, oauth),
+    unhandled_endpoints("http-proxy", "openfga", "saml", "smtp", "tracing")
 )]
 pub struct FlaskCharm;

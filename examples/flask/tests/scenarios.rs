@@ -13,15 +13,11 @@ const PENDING: &[&str] = &[
     "flask_ingress_ready_non_leader",
     "flask_oauth_with_ingress",
     "flask_openfga_token_secret",
-    "flask_redis_invalid_port",
-    "flask_redis_leader_host",
-    "flask_s3_full_credentials",
     "flask_saml_data_available",
     "flask_smtp_password_secret",
     "flask_tracing_endpoint",
     "flask_update_status_migration_completed",
     "flask_update_status_retries_failed_migration",
-    "flask_valkey_resource_created",
 ];
 
 fn repo() -> PathBuf {

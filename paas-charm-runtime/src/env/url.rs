@@ -498,4 +498,184 @@ mod tests {
         assert_eq!(unquote("w:rd@h:5672"), "w:rd@h:5672");
         assert_eq!(unquote("%zz%4"), "%zz%4");
     }
+
+    /// Property tests: the rules of integrations.md §1.7 and the edge-case table of §5.3,
+    /// over generated URLs.
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Schemes for which Python does not split `;params`.
+        fn scheme() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("postgresql"),
+                Just("mysql"),
+                Just("mongodb"),
+                Just("MongoDB+srv"),
+                Just("redis"),
+                Just("valkey"),
+                Just("amqp"),
+            ]
+            .prop_map(str::to_owned)
+        }
+
+        fn get<'a>(vars: &'a [(String, String)], name: &str) -> Option<&'a str> {
+            vars.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            // A well-formed URL decomposes into its raw parts: nothing decoded, the host
+            // lower-cased, leading zeros of the port dropped, NAME = path without its first
+            // '/', present only with a path. Passwords may hold '@', ':' and '%XX'.
+            #[test]
+            fn well_formed_urls(
+                scheme in scheme(),
+                user in proptest::option::of("[A-Za-z0-9_.-]{0,8}"),
+                password in proptest::option::of("[A-Za-z0-9@:%!$&*+=.-]{0,10}"),
+                host in "[A-Za-z0-9][A-Za-z0-9.-]{0,15}",
+                port in proptest::option::of((0u32..=65535, 0usize..3)),
+                path in proptest::option::of("(/[A-Za-z0-9%;=._-]{0,6}){1,3}"),
+                query in proptest::option::of("[A-Za-z0-9=&%]{0,10}"),
+                fragment in proptest::option::of("[A-Za-z0-9]{0,6}"),
+            ) {
+                let userinfo = match (&user, &password) {
+                    (Some(u), Some(p)) => format!("{u}:{p}@"),
+                    (Some(u), None) => format!("{u}@"),
+                    (None, Some(p)) => format!(":{p}@"),
+                    (None, None) => String::new(),
+                };
+                let port_text = port.map(|(p, zeros)| format!(":{}{p}", "0".repeat(zeros)));
+                let netloc = format!("{userinfo}{host}{}", port_text.clone().unwrap_or_default());
+                let path_text = path.clone().unwrap_or_default();
+                let mut url = format!("{scheme}://{netloc}{path_text}");
+                if let Some(q) = &query { url.push('?'); url.push_str(q); }
+                if let Some(f) = &fragment { url.push('#'); url.push_str(f); }
+
+                let vars = decompose("X_DB", &url, true).expect("a well-formed URL decomposes");
+                prop_assert_eq!(get(&vars, "X_DB_CONNECT_STRING"), Some(url.as_str()));
+                let lower = scheme.to_ascii_lowercase();
+                prop_assert_eq!(get(&vars, "X_DB_SCHEME"), Some(lower.as_str()));
+                prop_assert_eq!(get(&vars, "X_DB_NETLOC"), Some(netloc.as_str()));
+                prop_assert_eq!(get(&vars, "X_DB_PATH"), Some(path_text.as_str()));
+                prop_assert_eq!(get(&vars, "X_DB_PARAMS"), Some(""));
+                prop_assert_eq!(get(&vars, "X_DB_QUERY"), Some(query.as_deref().unwrap_or("")));
+                prop_assert_eq!(get(&vars, "X_DB_FRAGMENT"), Some(fragment.as_deref().unwrap_or("")));
+                let expected_user = (!userinfo.is_empty()).then(|| user.clone().unwrap_or_default());
+                prop_assert_eq!(get(&vars, "X_DB_USERNAME"), expected_user.as_deref());
+                prop_assert_eq!(get(&vars, "X_DB_PASSWORD"), password.as_deref());
+                let host_lower = host.to_lowercase();
+                prop_assert_eq!(get(&vars, "X_DB_HOSTNAME"), Some(host_lower.as_str()));
+                let port_value = port.map(|(p, _)| p.to_string());
+                prop_assert_eq!(get(&vars, "X_DB_PORT"), port_value.as_deref());
+                let name = path.as_ref().map(|p| p[1..].to_owned());
+                prop_assert_eq!(get(&vars, "X_DB_NAME"), name.as_deref());
+                // Without _NAME (RabbitMQ's form), the rest is identical.
+                let without = decompose("X_DB", &url, false).expect("decomposes");
+                let mut with: Vec<_> = vars.into_iter().filter(|(k, _)| k != "X_DB_NAME").collect();
+                with.sort();
+                let mut without = without;
+                without.sort();
+                prop_assert_eq!(with, without);
+            }
+
+            // The authority ends at the first '/', '?' or '#': a password holding one of them
+            // cuts the authority inside the password (never a panic), and the URL then either
+            // fails on its port or yields a host that is not the real one.
+            #[test]
+            fn credentials_with_delimiters(
+                head in "[A-Za-z0-9]{1,6}",
+                delimiter in prop_oneof![Just('/'), Just('?'), Just('#')],
+                tail in "[A-Za-z0-9]{1,6}",
+                host in "db[a-z0-9]{0,8}",
+                port in 1u16..,
+            ) {
+                let url = format!("postgresql://user:{head}{delimiter}{tail}@{host}:{port}/db");
+                let parsed = urlparse(&url).expect("parses");
+                prop_assert_eq!(parsed.netloc, format!("user:{head}"));
+                match decompose("X_DB", &url, true) {
+                    Err(err) => prop_assert!(err.0.starts_with("Port"), "{}", err),
+                    Ok(vars) => prop_assert_ne!(get(&vars, "X_DB_HOSTNAME"), Some(host.as_str())),
+                }
+            }
+
+            // Several hosts in one authority never give a port: always an error.
+            #[test]
+            fn multi_host_authorities_fail(
+                hosts in proptest::collection::vec(("[a-z][a-z0-9]{0,6}", 1u16..), 2..4),
+            ) {
+                let authority = hosts
+                    .iter()
+                    .map(|(h, p)| format!("{h}:{p}"))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let url = format!("mongodb://u:p@{authority}/db");
+                prop_assert!(decompose("X_DB", &url, true).is_err());
+                let first = &hosts[0].0;
+                let hostname = urlparse(&url).expect("parses").hostname();
+                prop_assert_eq!(hostname.as_deref(), Some(first.as_str()));
+            }
+
+            // A port that is not digits, or is above 65535, is an error; digits up to 65535
+            // (any number of leading zeros) are the number.
+            #[test]
+            fn ports(text in "[0-9]{1,7}|[0-9]*[a-zA-Z+-][0-9a-zA-Z]*") {
+                let url = format!("redis://h:{text}");
+                let result = decompose("X", &url, false);
+                let numeric = text.bytes().all(|b| b.is_ascii_digit());
+                let value = text.trim_start_matches('0').parse::<u64>().unwrap_or(0);
+                if numeric && value <= 65535 {
+                    let vars = result.expect("a valid port");
+                    let expected = value.to_string();
+                    prop_assert_eq!(get(&vars, "X_PORT"), Some(expected.as_str()));
+                } else {
+                    prop_assert!(result.is_err());
+                }
+            }
+
+            // `;params` are split off the last path segment for http-like schemes only.
+            #[test]
+            fn params(
+                scheme in prop_oneof![Just("http"), Just("https"), Just("postgresql"), Just("mongodb")],
+                segment in "[a-z]{1,5}",
+                params in "[a-z=0-9]{1,6}",
+            ) {
+                let url = format!("{scheme}://h/{segment};{params}");
+                let vars = decompose("X_DB", &url, true).expect("decomposes");
+                if scheme.starts_with("http") {
+                    prop_assert_eq!(get(&vars, "X_DB_PARAMS"), Some(params.as_str()));
+                    let path = format!("/{segment}");
+                    prop_assert_eq!(get(&vars, "X_DB_PATH"), Some(path.as_str()));
+                } else {
+                    prop_assert_eq!(get(&vars, "X_DB_PARAMS"), Some(""));
+                    let path = format!("/{segment};{params}");
+                    prop_assert_eq!(get(&vars, "X_DB_PATH"), Some(path.as_str()));
+                }
+            }
+
+            // Any text at all: an answer, never a panic; the empty string gives nothing.
+            #[test]
+            fn never_panics(text in "\\PC{0,40}") {
+                match decompose("X", &text, true) {
+                    Ok(vars) => prop_assert_eq!(vars.is_empty(), text.is_empty()),
+                    Err(err) => prop_assert!(!err.0.is_empty()),
+                }
+            }
+
+            // IPv6 hosts lose their brackets; the port after them is read.
+            #[test]
+            fn ipv6_hosts(groups in proptest::collection::vec(0u16.., 8), port in 1u16..) {
+                let address = groups.iter().map(|g| format!("{g:X}")).collect::<Vec<_>>().join(":");
+                let url = format!("postgresql://u:p@[{address}]:{port}/db");
+                let vars = decompose("X_DB", &url, true).expect("decomposes");
+                let lower = address.to_lowercase();
+                prop_assert_eq!(get(&vars, "X_DB_HOSTNAME"), Some(lower.as_str()));
+                let port_text = port.to_string();
+                prop_assert_eq!(get(&vars, "X_DB_PORT"), Some(port_text.as_str()));
+            }
+        }
+    }
 }

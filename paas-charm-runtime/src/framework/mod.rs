@@ -1,14 +1,24 @@
 //! The six frameworks: their fixed identity (container, service, directories, prefixes) and
 //! their behaviour (options, env, layer, files), one module each.
 
+pub mod django;
+pub mod expressjs;
+pub mod fastapi;
 pub mod flask;
+pub mod go;
 pub mod gunicorn;
+pub mod options;
+pub mod spring_boot;
+#[cfg(test)]
+pub(crate) mod test_world;
 
 use std::fmt;
 
 use crate::config::ConfigError;
-use crate::integration::WorkloadFacts;
-use crate::juju::ConfigValues;
+use crate::env::Env;
+use crate::integration::{Contributions, Integration, WorkloadFacts};
+use crate::juju::{ConfigValues, Status};
+use crate::paas_config::PaasConfig;
 
 /// A paas-charm framework.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -188,14 +198,26 @@ const SPRING_BOOT: FrameworkInfo = FrameworkInfo {
 
 /// Whether this release of the runtime implements the framework's behaviour.
 pub fn is_supported(kind: FrameworkKind) -> bool {
-    matches!(kind, FrameworkKind::Flask)
+    matches!(
+        kind,
+        FrameworkKind::Flask
+            | FrameworkKind::Django
+            | FrameworkKind::FastApi
+            | FrameworkKind::Go
+            | FrameworkKind::ExpressJs
+            | FrameworkKind::SpringBoot
+    )
 }
 
 /// The fields of the framework's config model (user options renamed onto them are dropped).
 pub fn model_fields(kind: FrameworkKind) -> &'static [&'static str] {
     match kind {
         FrameworkKind::Flask => flask::MODEL_FIELDS,
-        _ => &[],
+        FrameworkKind::Django => django::MODEL_FIELDS,
+        FrameworkKind::FastApi => fastapi::MODEL_FIELDS,
+        FrameworkKind::Go => go::MODEL_FIELDS,
+        FrameworkKind::ExpressJs => expressjs::MODEL_FIELDS,
+        FrameworkKind::SpringBoot => spring_boot::MODEL_FIELDS,
     }
 }
 
@@ -207,22 +229,98 @@ pub fn framework_env(
 ) -> Result<Vec<(String, String)>, ConfigError> {
     match kind {
         FrameworkKind::Flask => flask::framework_env(config, secret_key),
-        _ => Ok(Vec::new()),
+        FrameworkKind::Django => django::framework_env(config, secret_key),
+        FrameworkKind::FastApi => fastapi::framework_env(config, secret_key),
+        FrameworkKind::Go => go::GoConfig::from_config(config, secret_key).map(|c| c.env()),
+        FrameworkKind::ExpressJs => {
+            expressjs::ExpressJsConfig::from_config(config, secret_key).map(|c| c.env())
+        }
+        FrameworkKind::SpringBoot => {
+            spring_boot::SpringBootConfig::from_config(config, secret_key).map(|c| c.env())
+        }
     }
 }
 
 /// Ports and metrics of the workload (frameworks.md §0.5). Gunicorn frameworks use fixed
-/// values in 1.x.
+/// values in 1.x. The other frameworks validate their whole model here (`key` is the resolved
+/// `app-secret-key`), as paas-charm does in the charm's constructor (§4.5): an invalid option
+/// ends every hook Blocked.
 pub fn workload_facts(
     kind: FrameworkKind,
-    _config: &ConfigValues,
+    config: &ConfigValues,
+    key: Option<&str>,
 ) -> Result<WorkloadFacts, ConfigError> {
     match kind {
+        FrameworkKind::Go => go::GoConfig::from_config(config, key).map(|c| c.workload()),
+        FrameworkKind::ExpressJs => {
+            expressjs::ExpressJsConfig::from_config(config, key).map(|c| c.workload())
+        }
+        FrameworkKind::SpringBoot => {
+            spring_boot::SpringBootConfig::from_config(config, key).map(|c| c.workload())
+        }
         FrameworkKind::Flask | FrameworkKind::Django => Ok(WorkloadFacts {
             app_port: 8000,
             metrics_port: Some(9102),
             metrics_path: Some("/metrics".into()),
         }),
-        _ => Ok(WorkloadFacts::default()),
+        FrameworkKind::FastApi => {
+            // paas-charm validates the whole model while it builds the charm object.
+            fastapi::framework_env(config, key)?;
+            fastapi::workload_facts(config)
+        }
+    }
+}
+
+/// The framework's own additions after the integrations' variables (frameworks.md §5.1 step 9,
+/// §9.1): Spring Boot's actuator properties, `OTEL_*_EXPORTER=none` without tracing and
+/// `server.forward-headers-strategy`.
+pub fn finish_env(
+    kind: FrameworkKind,
+    workload: &WorkloadFacts,
+    contributions: &Contributions,
+    env: &mut Env,
+) {
+    if kind == FrameworkKind::SpringBoot {
+        spring_boot::finish_env(workload, contributions.tracing_ready, env);
+    }
+}
+
+/// What a framework's last step of environment generation sees (frameworks.md §5.1 step 9).
+#[derive(Debug, Clone, Copy)]
+pub struct EnvInputs<'a> {
+    /// The raw config values.
+    pub config: &'a ConfigValues,
+    /// The base URL (ingress URL or `http://<app>.<model>:<port>`).
+    pub base_url: &'a str,
+    /// The charm's `paas-config.yaml`.
+    pub paas_config: &'a PaasConfig,
+}
+
+/// The framework's own variables derived from the whole reconcile (Django's allowed hosts
+/// from the base URL, FastAPI's JSON-logging variables), added after the generic ones.
+pub fn derived_env(kind: FrameworkKind, inputs: &EnvInputs<'_>, env: &mut Env) {
+    match kind {
+        FrameworkKind::Django => django::derived_env(inputs, env),
+        FrameworkKind::FastApi => fastapi::derived_env(inputs, env),
+        _ => {}
+    }
+}
+
+/// A framework's own readiness rule, judged after the generic ones (Django needs a database).
+pub fn blocked(kind: FrameworkKind, integrations: &[&mut dyn Integration]) -> Option<Status> {
+    match kind {
+        FrameworkKind::Django => django::blocked(integrations),
+        _ => None,
+    }
+}
+
+/// Files the framework pushes into the workload before every restart: (path, content).
+pub fn workload_files(
+    kind: FrameworkKind,
+    paas_config: &PaasConfig,
+) -> Vec<(String, &'static str)> {
+    match kind {
+        FrameworkKind::FastApi => fastapi::workload_files(paas_config),
+        _ => Vec::new(),
     }
 }

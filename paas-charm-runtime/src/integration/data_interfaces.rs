@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::env::python_json;
-use crate::juju::{Bag, HookToolError, Juju, RelationId, Scope, SecretQuery};
+use crate::integration::data_common::read_shared_secret;
+use crate::integration::IntegrationError;
+use crate::juju::{Bag, HookToolError, Juju, RelationId, Scope};
 
 /// The secret fields the requirer asks for (`requested-secrets`), as the library writes them.
 pub const REQUESTED_SECRETS: &[&str] = &[
@@ -104,32 +106,19 @@ pub fn requested_secret_fields(
         .unwrap_or_default())
 }
 
-/// Reads a provider secret by URI, attaching the library's label and tracking the latest
-/// revision (`CachedSecret.get_content(refresh=True)`). A secret we cannot read gives `None`.
-pub fn read_secret(juju: &mut Juju, uri: &str, label: &str) -> Result<Option<Bag>, HookToolError> {
-    let query = SecretQuery {
-        id: Some(uri.to_owned()),
-        label: Some(label.to_owned()),
-        refresh: true,
-        peek: false,
-    };
-    match juju.secret(&query) {
-        Ok(content) => Ok(Some(content)),
-        Err(HookToolError::SecretNotFound { .. }) => Ok(None),
-        Err(err) => Err(err),
-    }
-}
-
 /// `fetch_relation_data(fields)` for one relation: secret-group fields we requested come from
 /// the `secret-user` secret when the provider published one (falling back to plain bag fields
-/// when it yields nothing), every other field from the remote application bag.
+/// when it yields nothing), every other field from the remote application bag. The secret is
+/// read by URI with the library's label (`<endpoint>.<id>.user.secret`) and its latest
+/// revision; one we cannot read (gone, or not granted to us) crashes the library's hook, so it
+/// is invalid relation data here (a Blocked status naming the secret).
 pub fn fetch_fields(
     juju: &mut Juju,
     endpoint: &str,
     id: RelationId,
     remote: &Bag,
     fields: &[&str],
-) -> Result<Bag, HookToolError> {
+) -> Result<Bag, IntegrationError> {
     let requested = requested_secret_fields(juju, id)?;
     let secrets_enabled = juju.ctx.juju_version.major >= 3;
     let mut result = Bag::new();
@@ -148,12 +137,10 @@ pub fn fetch_fields(
             let mut found = Bag::new();
             if let Some(uri) = remote.get("secret-user") {
                 let label = format!("{endpoint}.{id}.user.secret");
-                if let Some(content) = read_secret(juju, uri, &label)? {
-                    found = content
-                        .into_iter()
-                        .filter(|(k, _)| user.contains(&k.as_str()))
-                        .collect();
-                }
+                found = read_shared_secret(juju, endpoint, uri, &label)?
+                    .into_iter()
+                    .filter(|(k, _)| user.contains(&k.as_str()))
+                    .collect();
             }
             if found.is_empty() {
                 plain.extend(user);

@@ -4,6 +4,7 @@
 use crate::env::url::{decompose, urlparse, UrlError};
 use crate::env::Env;
 use crate::framework::{FrameworkInfo, FrameworkKind};
+use crate::integration::data_common::unparsable_url;
 use crate::integration::data_interfaces::{
     diff_and_snapshot, fetch_fields, json_list, PROVIDED_SECRETS, REQUESTED_SECRETS,
 };
@@ -141,7 +142,7 @@ impl Database {
             &remote,
             &["uris", "endpoints", "username", "password", "database"],
         )?;
-        let uris = if let Some(uris) = data.get("uris") {
+        let uris = if let Some(uris) = data.get("uris").filter(|u| !u.is_empty()) {
             uris.clone()
         } else {
             let field = |k: &str| data.get(k).filter(|v| !v.is_empty());
@@ -157,11 +158,9 @@ impl Database {
             let first = endpoints.split(',').next().unwrap_or_default();
             format!("{endpoint}://{username}:{password}@{first}/{database}")
         };
-        self.vars = self.env_vars(cx.framework, &uris).map_err(|err| {
-            IntegrationError::InvalidData(format!(
-                "Invalid {endpoint} relation data: the connection URI cannot be parsed ({err})."
-            ))
-        })?;
+        self.vars = self
+            .env_vars(cx.framework, &uris)
+            .map_err(|err| unparsable_url(endpoint, "connection URI", &err))?;
         self.uris = Some(uris);
         Ok(())
     }
@@ -654,8 +653,14 @@ mod tests {
         );
         let mut db = Postgresql::bind(&world.meta).unwrap();
         let err = db.load(&mut world.cx()).unwrap_err().to_string();
-        assert!(err.contains("postgresql"), "{err}");
-        assert!(err.contains("Port could not be cast"), "{err}");
+        assert_eq!(
+            err,
+            "Invalid postgresql relation data: the connection URI cannot be parsed (its port \
+             is not a number from 0 to 65535: several hosts in one address, or a credential \
+             containing '/', '?' or '#')."
+        );
+        // No piece of the password reaches the status.
+        assert!(!err.contains("rd") && !err.contains("p@ss"), "{err}");
     }
 
     #[test]
@@ -836,6 +841,145 @@ mod tests {
                 .get("requested-secrets")
                 .map(String::as_str),
             Some(REQ)
+        );
+    }
+
+    fn secret_world(failing: Option<&str>, with_secret: bool) -> World {
+        let mut backend = MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        let mut rel = relation(
+            2,
+            "postgresql",
+            "postgresql_client",
+            "postgresql-k8s",
+            bag(&[
+                ("database", "flask-k8s"),
+                ("endpoints", "pg-primary:5432"),
+                ("secret-user", "secret:d0ne"),
+            ]),
+            &[("postgresql-k8s/0", bag(&[]))],
+        );
+        rel.local_unit_data = bag(&requested_unit_bag());
+        backend.relations.push(rel);
+        if with_secret {
+            backend.secrets.push(granted_secret(
+                "secret:d0ne",
+                bag(&[("username", "relation-7"), ("password", "abcDEF123")]),
+            ));
+        }
+        if let Some(stderr) = failing {
+            backend
+                .failing_tools
+                .insert("secret-get".into(), stderr.into());
+        }
+        let hook = Hook::plain("flask-k8s/0", "config-changed");
+        World::new(FrameworkKind::Flask, flask_meta(), backend, &hook)
+    }
+
+    // integrations.md E4.4, and a secret we cannot read.
+    #[test]
+    fn secret_user_is_read_or_blocks() {
+        let mut world = secret_world(None, true);
+        let mut pg = Postgresql::bind(&world.meta).unwrap();
+        pg.load(&mut world.cx()).unwrap();
+        assert_eq!(
+            pg.0.uris(),
+            Some("postgresql://relation-7:abcDEF123@pg-primary:5432/flask-k8s")
+        );
+        let mut world = secret_world(None, false);
+        assert_eq!(
+            pg.load(&mut world.cx()).unwrap_err().to_string(),
+            "Invalid postgresql relation data: the secret secret:d0ne cannot be read (not found)."
+        );
+        assert!(!pg.is_ready());
+        let mut world = secret_world(Some("ERROR permission denied"), true);
+        assert_eq!(
+            pg.load(&mut world.cx()).unwrap_err().to_string(),
+            "Invalid postgresql relation data: the secret secret:d0ne cannot be read (permission denied)."
+        );
+        // Any other failure of the tool fails the hook.
+        let mut world = secret_world(Some("ERROR connection refused"), true);
+        assert!(matches!(
+            pg.load(&mut world.cx()),
+            Err(IntegrationError::Tool(_))
+        ));
+    }
+
+    // Passwords are not encoded: '@' and '%' pass through, '/', '?' and '#' break the port.
+    #[test]
+    fn passwords_with_special_characters() {
+        for (password, parsed) in [
+            ("p@ss", Some("p@ss")),
+            ("p%2Fss", Some("p%2Fss")),
+            ("pa:ss", Some("pa:ss")),
+            ("pa/ss", None),
+            ("pa?ss", None),
+            ("pa#ss", None),
+        ] {
+            let mut world = plain_world(
+                FrameworkKind::Flask,
+                "flask-k8s",
+                "mysql",
+                &[
+                    ("username", "u"),
+                    ("password", password),
+                    ("endpoints", "db:3306"),
+                ],
+                "config-changed",
+            );
+            let mut db = Mysql::bind(&world.meta).unwrap();
+            let result = db.load(&mut world.cx());
+            match parsed {
+                Some(expected) => {
+                    result.unwrap();
+                    let mut env = Env::new();
+                    db.env(world.framework, &mut env);
+                    assert_eq!(env.get("MYSQL_DB_PASSWORD").as_deref(), Some(expected));
+                    assert_eq!(env.get("MYSQL_DB_HOSTNAME").as_deref(), Some("db"));
+                }
+                None => {
+                    // The message is fixed: no piece of the password reaches the status.
+                    assert_eq!(
+                        result.unwrap_err().to_string(),
+                        "Invalid mysql relation data: the connection URI cannot be parsed (its \
+                         port is not a number from 0 to 65535: several hosts in one address, \
+                         or a credential containing '/', '?' or '#').",
+                        "{password}"
+                    );
+                }
+            }
+        }
+    }
+
+    // `uris` with several hosts in one authority: Python cannot read the port.
+    #[test]
+    fn multi_host_uris_block() {
+        let mut world = plain_world(
+            FrameworkKind::Flask,
+            "flask-k8s",
+            "mongodb",
+            &[("uris", "mongodb://u:p@h0:27017,h1:27017/db")],
+            "config-changed",
+        );
+        let mut db = Mongodb::bind(&world.meta).unwrap();
+        let err = db.load(&mut world.cx()).unwrap_err().to_string();
+        assert!(
+            err.starts_with("Invalid mongodb relation data: the connection URI"),
+            "{err}"
+        );
+        // Spring Boot only passes the first URI through: no parsing, no error.
+        let mut world = plain_world(
+            FrameworkKind::SpringBoot,
+            "spring-boot-k8s",
+            "mongodb",
+            &[("uris", "mongodb://u:p@h0:27017,h1:27017/db")],
+            "config-changed",
+        );
+        let mut db = Mongodb::bind(&world.meta).unwrap();
+        let result = db.load(&mut world.cx()).map_err(|e| e.to_string());
+        assert!(
+            result.is_err(),
+            "upstream decomposes before the Spring Boot mapping too"
         );
     }
 }

@@ -7,10 +7,19 @@
 //! reconcile. Adding an integration is one module here plus its name in [`KNOWN`].
 
 pub mod core;
+pub mod data_common;
+#[cfg(test)]
+mod data_flows;
 pub mod data_interfaces;
+#[cfg(test)]
+mod data_snapshots;
 #[cfg(test)]
 mod data_test_support;
 pub mod database;
+pub mod rabbitmq;
+pub mod redis;
+pub mod s3;
+pub mod valkey;
 
 use crate::env::Env;
 use crate::framework::FrameworkInfo;

@@ -1,13 +1,14 @@
 //! The hook tools, as a trait. `SubprocessBackend` runs the real tools; the testing harness
 //! implements the same trait in memory.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A relation bag: string keys to string values.
-pub type Bag = BTreeMap<String, String>;
+/// A relation bag: string keys to string values, in the order the bag was read (Juju's
+/// `relation-get` output order; libraries serialise bags in that order, e.g. the
+/// data_interfaces `data` snapshot).
+pub type Bag = indexmap::IndexMap<String, String>;
 
 /// Charm config as `config-get --format=json` returns it.
 pub type ConfigValues = serde_json::Map<String, serde_json::Value>;

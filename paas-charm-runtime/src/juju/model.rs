@@ -162,7 +162,7 @@ impl Juju {
             if let Some(pending) = self.pending.get(&(id, scope)) {
                 for (k, v) in pending {
                     if v.is_empty() {
-                        bag.remove(k);
+                        bag.shift_remove(k);
                     } else {
                         bag.insert(k.clone(), v.clone());
                     }
@@ -252,7 +252,7 @@ impl Juju {
             let bag = self.bags.entry((id, owner)).or_default();
             for (k, v) in changes {
                 if v.is_empty() {
-                    bag.remove(&k);
+                    bag.shift_remove(&k);
                 } else {
                     bag.insert(k, v);
                 }

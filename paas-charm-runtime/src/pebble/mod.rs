@@ -1,11 +1,14 @@
 //! The Pebble side: the workload container's service manager, as a trait ([`Pebble`]) with
 //! the real client over the unix socket (`client`) and an in-memory one in the harness.
 
+pub mod client;
+pub mod http;
 pub mod layer;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub use client::{PebbleClient, SystemInfo};
 pub use layer::{Check, Layer, LogTarget, Plan, Service};
 
 /// The default directory holding `<container>/pebble.socket` in the charm container.

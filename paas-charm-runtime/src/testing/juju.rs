@@ -250,7 +250,7 @@ impl Backend for MemoryBackend {
         };
         for (key, value) in data {
             if value.is_empty() {
-                bag.remove(key);
+                bag.shift_remove(key);
             } else {
                 bag.insert(key.clone(), value.clone());
             }

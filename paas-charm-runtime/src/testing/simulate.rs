@@ -541,7 +541,8 @@ fn bag_diff(before: &Bag, after: &Bag) -> Option<Value> {
         .filter(|(k, v)| before.get(*k) != Some(*v))
         .map(|(k, v)| (k.clone(), json!(v)))
         .collect();
-    let removed: Vec<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+    let mut removed: Vec<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+    removed.sort();
     let mut diff = Map::new();
     if !set.is_empty() {
         diff.insert("set".into(), Value::Object(set));

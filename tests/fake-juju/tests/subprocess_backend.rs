@@ -54,7 +54,8 @@ impl Drop for World {
     }
 }
 
-fn bag(pairs: &[(&str, &str)]) -> Bag {
+/// A bag of either side: the runtime's (read order kept) or the emulator's state (sorted).
+fn bag<B: FromIterator<(String, String)>>(pairs: &[(&str, &str)]) -> B {
     pairs
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -69,7 +70,7 @@ fn db_relation() -> Relation {
         remote_app_data: bag(&[("endpoints", "pg:5432"), ("password", "p=w d")]),
         remote_units: BTreeMap::from([
             ("pg/0".to_owned(), bag(&[("ingress-address", "10.0.0.1")])),
-            ("pg/1".to_owned(), Bag::new()),
+            ("pg/1".to_owned(), BTreeMap::new()),
         ]),
         ..Relation::default()
     }
@@ -116,7 +117,7 @@ fn relation_round_trip_with_deletes() {
         backend
             .relation_get(7, &BagOwner::App("pg".into()))
             .unwrap(),
-        db_relation().remote_app_data
+        db_relation().remote_app_data.into_iter().collect::<Bag>()
     );
     assert_eq!(
         backend
@@ -144,13 +145,13 @@ fn relation_round_trip_with_deletes() {
         backend
             .relation_get(7, &BagOwner::Unit("web/0".into()))
             .unwrap(),
-        bag(&[("b", "2"), ("c", "3")])
+        bag::<Bag>(&[("b", "2"), ("c", "3")])
     );
     assert_eq!(
         backend
             .relation_get(7, &BagOwner::App("web".into()))
             .unwrap(),
-        bag(&[("database", "web"), ("password", secret)])
+        bag::<Bag>(&[("database", "web"), ("password", secret)])
     );
 
     let after = world.state();
@@ -253,7 +254,7 @@ fn secret_refresh_peek_and_label() {
         backend
             .secret_get(&query(Some("secret:d1k2"), Some("app-key"), false, false))
             .unwrap(),
-        bag(&[("key", "old")])
+        bag::<Bag>(&[("key", "old")])
     );
     assert_eq!(world.state().secrets[0].label.as_deref(), Some("app-key"));
     // Peek reads latest without moving the tracked revision.
@@ -261,20 +262,20 @@ fn secret_refresh_peek_and_label() {
         backend
             .secret_get(&query(None, Some("app-key"), false, true))
             .unwrap(),
-        bag(&[("key", "new")])
+        bag::<Bag>(&[("key", "new")])
     );
     assert_eq!(
         backend
             .secret_get(&query(None, Some("app-key"), false, false))
             .unwrap(),
-        bag(&[("key", "old")])
+        bag::<Bag>(&[("key", "old")])
     );
     // Refresh moves tracked to latest.
     assert_eq!(
         backend
             .secret_get(&query(Some("d1k2"), None, true, false))
             .unwrap(),
-        bag(&[("key", "new")])
+        bag::<Bag>(&[("key", "new")])
     );
     assert_eq!(world.state().secrets[0].tracked, bag(&[("key", "new")]));
     let err = backend

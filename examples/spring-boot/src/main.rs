@@ -1,0 +1,11 @@
+//! `spring-boot-k8s`: a complete Spring Boot charm. The attribute is the whole charm.
+
+use paas_charm_runtime::paas_charm;
+
+/// The Spring Boot example charm.
+#[paas_charm(
+    framework = "spring-boot",
+    integrations(postgresql, mysql, mongodb, redis, s3, rabbitmq, oauth),
+    unhandled_endpoints("http-proxy", "openfga", "saml", "smtp", "tracing")
+)]
+pub struct SpringBootCharm;

@@ -1,0 +1,376 @@
+//! A Pebble-protocol test server: Pebble's HTTP API (as juju-and-pebble.md §C and "observed
+//! against a real daemon" describe it) on a unix socket, over an in-memory [`State`].
+//!
+//! It keeps layers (merged into the plan with the runtime's combine rules), service states,
+//! a filesystem, changes and checks; it runs exec with real websockets (`stdio`, `stderr`,
+//! `control`) and scripted results ([`ExecScript`]); and it records every request
+//! ([`RequestRecord`]) and every exec ([`ExecRecord`]). Like Pebble it answers with its
+//! envelope, uses chunked encoding for bodies over 2 KiB (as Go's `net/http` does), never closes
+//! `stdio`/`stderr` after sending `end` and never answers a close handshake there.
+//!
+//! [`PebbleServer::start`] serves on a thread until dropped; the `pebble-test-server` binary
+//! serves until killed and keeps a JSON state file up to date after every request.
+
+mod exec;
+mod files;
+mod http;
+mod routes;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use paas_charm_runtime::pebble::{Layer, Plan};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A layer with its label.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LabelledLayer {
+    /// The label (`rock`, `charm`, ...).
+    pub label: String,
+    /// The layer.
+    pub layer: Layer,
+}
+
+/// A file in the in-memory filesystem.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct File {
+    /// Content.
+    pub content: Vec<u8>,
+    /// Octal permissions (`644` when not given).
+    pub permissions: String,
+    /// Owner user name (empty: not given).
+    pub user: String,
+    /// Owner group name (empty: not given).
+    pub group: String,
+}
+
+/// A scripted exec result: the entry with the longest matching argv prefix decides; a command
+/// no entry matches exits 0 with no output.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExecScript {
+    /// argv prefix (whole elements).
+    pub command_prefix: Vec<String>,
+    /// Exit code.
+    pub exit_code: i32,
+    /// stdout.
+    pub stdout: String,
+    /// stderr.
+    pub stderr: String,
+    /// Also copy stdin to stdout (after `stdout`), like `cat`.
+    pub echo_stdin: bool,
+}
+
+/// One exec the server ran.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExecRecord {
+    /// argv.
+    pub command: Vec<String>,
+    /// The request's environment.
+    pub environment: BTreeMap<String, String>,
+    /// `working-dir`.
+    pub working_dir: Option<String>,
+    /// `user`.
+    pub user: Option<String>,
+    /// `group`.
+    pub group: Option<String>,
+    /// `timeout`.
+    pub timeout: Option<String>,
+    /// `split-stderr`.
+    pub split_stderr: bool,
+    /// What arrived on stdin.
+    pub stdin: String,
+    /// The exit code sent back.
+    pub exit_code: i32,
+}
+
+/// One HTTP request (websocket upgrades included).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RequestRecord {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string.
+    pub query: String,
+    /// The JSON body, when the body is JSON (multipart requests record their `request` part).
+    pub body: Option<Value>,
+}
+
+impl RequestRecord {
+    /// `METHOD /path` (the form request counts are compared in).
+    pub fn line(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// A check as `GET /v1/checks` reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckState {
+    /// Name.
+    pub name: String,
+    /// Level.
+    pub level: String,
+    /// `up`, `down`, `inactive`.
+    pub status: String,
+    /// Failures.
+    pub failures: u32,
+    /// Threshold.
+    pub threshold: u32,
+}
+
+/// One signal sent with `POST /v1/signals`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignalRecord {
+    /// The signal name.
+    pub signal: String,
+    /// The services.
+    pub services: Vec<String>,
+}
+
+/// Everything the server knows. Tests set it up, and read it back after a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct State {
+    /// Layers in order.
+    pub layers: Vec<LabelledLayer>,
+    /// Service name → `active`, `inactive`, `backoff`, `error`; absent ones are `inactive`.
+    pub service_status: BTreeMap<String, String>,
+    /// The plan entry each running service was started with (replan restarts a changed one).
+    pub started_with: BTreeMap<String, Value>,
+    /// Services whose start fails (the change ends in error).
+    pub failing_services: BTreeSet<String>,
+    /// Files by absolute path.
+    pub files: BTreeMap<String, File>,
+    /// Directories (parents of files are implied).
+    pub dirs: BTreeSet<String>,
+    /// Scripted exec results.
+    pub exec_scripts: Vec<ExecScript>,
+    /// Executables `POST /v1/exec` reports as not found (a synchronous 400).
+    pub missing_executables: BTreeSet<String>,
+    /// Checks.
+    pub checks: Vec<CheckState>,
+    /// Changes by id.
+    pub changes: BTreeMap<String, Value>,
+    /// The last id handed out (changes and tasks share it).
+    pub last_id: u64,
+    /// Every exec run, in order.
+    pub execs: Vec<ExecRecord>,
+    /// Every request, in order.
+    pub requests: Vec<RequestRecord>,
+    /// Every signal sent.
+    pub signals: Vec<SignalRecord>,
+}
+
+impl State {
+    /// A Pebble whose only layer is `rock` (the workload image's).
+    pub fn with_rock_layer(rock: Layer) -> Self {
+        Self {
+            layers: vec![LabelledLayer {
+                label: "rock".into(),
+                layer: rock,
+            }],
+            ..Self::default()
+        }
+    }
+
+    /// Adds a file (its parent directories exist from then on).
+    pub fn add_file(&mut self, path: &str, content: &[u8]) {
+        files::add_parents(self, path);
+        self.files.insert(
+            path.to_owned(),
+            File {
+                content: content.to_vec(),
+                permissions: "644".into(),
+                ..File::default()
+            },
+        );
+    }
+
+    /// The merged plan.
+    pub fn plan(&self) -> Plan {
+        Layer::merge_into_plan(self.layers.iter().map(|l| &l.layer))
+    }
+
+    /// The layer with `label`, if added.
+    pub fn layer(&self, label: &str) -> Option<&Layer> {
+        self.layers
+            .iter()
+            .find(|l| l.label == label)
+            .map(|l| &l.layer)
+    }
+
+    /// A service's current state.
+    pub fn service_current(&self, name: &str) -> &str {
+        self.service_status
+            .get(name)
+            .map_or("inactive", String::as_str)
+    }
+
+    /// The requests as `METHOD /path` lines.
+    pub fn request_lines(&self) -> Vec<String> {
+        self.requests.iter().map(RequestRecord::line).collect()
+    }
+
+    /// Reads a state file.
+    pub fn load(path: &Path) -> io::Result<Self> {
+        let text = std::fs::read_to_string(path)?;
+        serde_json::from_str(&text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+
+    /// Writes a state file (through a temporary file and a rename).
+    pub fn save(&self, path: &Path) -> io::Result<()> {
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, path)
+    }
+
+    fn next_id(&mut self) -> String {
+        self.last_id += 1;
+        self.last_id.to_string()
+    }
+}
+
+/// What the connection threads share.
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
+    pub(crate) pending: Mutex<HashMap<String, exec::PendingExec>>,
+    pub(crate) save_to: Option<PathBuf>,
+    /// Every accepted connection, shut down when the server stops (as a restarted Pebble's).
+    pub(crate) connections: Mutex<Vec<UnixStream>>,
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Saves the state file, when there is one (errors are reported, not fatal).
+    pub(crate) fn persist(&self, state: &State) {
+        if let Some(path) = &self.save_to {
+            if let Err(e) = state.save(path) {
+                eprintln!("pebble-test-server: cannot save {}: {e}", path.display());
+            }
+        }
+    }
+}
+
+/// A running server; stops (and removes its socket) when dropped.
+pub struct PebbleServer {
+    socket: PathBuf,
+    shared: Arc<Shared>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl PebbleServer {
+    /// Serves `state` on `socket` (its directory is created; a stale socket is replaced).
+    pub fn start(socket: impl Into<PathBuf>, state: State) -> io::Result<Self> {
+        Self::start_with(socket.into(), state, None)
+    }
+
+    /// Like [`PebbleServer::start`], saving the state to `save_to` after every request.
+    pub fn start_with(socket: PathBuf, state: State, save_to: Option<PathBuf>) -> io::Result<Self> {
+        if let Some(dir) = socket.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let _ = std::fs::remove_file(&socket);
+        let listener = UnixListener::bind(&socket)?;
+        let shared = Arc::new(Shared {
+            state: Mutex::new(state),
+            pending: Mutex::new(HashMap::new()),
+            save_to,
+            connections: Mutex::new(Vec::new()),
+        });
+        if let Some(path) = &shared.save_to {
+            shared.lock().save(path)?;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let shared = Arc::clone(&shared);
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || accept_loop(&listener, &shared, &stop))
+        };
+        Ok(Self {
+            socket,
+            shared,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// The socket path.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// The state now (a copy).
+    pub fn state(&self) -> State {
+        self.shared.lock().clone()
+    }
+
+    /// Changes the state in place (e.g. between two hooks).
+    pub fn update(&self, change: impl FnOnce(&mut State)) {
+        let mut state = self.shared.lock();
+        change(&mut state);
+        self.shared.persist(&state);
+    }
+
+    /// Blocks until the server stops (it stops only when dropped: for the binary).
+    pub fn wait(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for PebbleServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = UnixStream::connect(&self.socket);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        let connections = self
+            .shared
+            .connections
+            .lock()
+            .map(|mut c| std::mem::take(&mut *c))
+            .unwrap_or_default();
+        for connection in connections {
+            let _ = connection.shutdown(std::net::Shutdown::Both);
+        }
+        let _ = std::fs::remove_file(&self.socket);
+    }
+}
+
+fn accept_loop(listener: &UnixListener, shared: &Arc<Shared>, stop: &AtomicBool) {
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        if let (Ok(clone), Ok(mut connections)) = (stream.try_clone(), shared.connections.lock()) {
+            connections.push(clone);
+        }
+        let shared = Arc::clone(shared);
+        std::thread::spawn(move || http::serve_connection(stream, &shared));
+    }
+}
