@@ -5,8 +5,9 @@ use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
+use super::{Cx, IntegrationError};
 use crate::framework::{FrameworkInfo, FrameworkKind};
-use crate::juju::Juju;
+use crate::juju::{Juju, Scope};
 
 /// The charm's Juju topology (model, model uuid, application, unit, charm name).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,21 @@ impl Topology {
         }
     }
 
+    /// The topology of this hook's unit of the charm `cx` runs.
+    pub fn of_charm(cx: &Cx<'_>) -> Self {
+        Self::of(cx.juju, &cx.meta.name)
+    }
+
+    /// The grafana dashboards' `juju_topology` object (model, model uuid, application, unit).
+    pub fn juju_topology(&self) -> Value {
+        json!({
+            "model": self.model,
+            "model_uuid": self.model_uuid,
+            "application": self.application,
+            "unit": self.unit,
+        })
+    }
+
     /// `<model>_<uuid[:8]>_<application>` (cosl's `identifier`).
     pub fn identifier(&self) -> String {
         let short: String = self.model_uuid.chars().take(8).collect();
@@ -61,6 +77,28 @@ impl Topology {
             ("juju_charm", &self.charm_name),
         ]
     }
+}
+
+/// The leader writes the pairs `pairs` computes (from the context and the topology) in its
+/// application bag of every relation in `relations`; a non-leader, or no relation, writes
+/// nothing and computes nothing.
+pub fn leader_publish<F>(
+    cx: &mut Cx<'_>,
+    relations: &[u32],
+    pairs: F,
+) -> Result<(), IntegrationError>
+where
+    F: FnOnce(&Cx<'_>, &Topology) -> Result<Vec<(String, String)>, IntegrationError>,
+{
+    if relations.is_empty() || !cx.juju.is_leader()? {
+        return Ok(());
+    }
+    let topology = Topology::of_charm(cx);
+    let pairs = pairs(cx, &topology)?;
+    for id in relations {
+        cx.juju.update_bag(*id, Scope::App, pairs.clone())?;
+    }
+    Ok(())
 }
 
 /// The three asset kinds of a COS directory.

@@ -370,7 +370,7 @@ mod other_frameworks {
 
     use super::Data;
     use crate::env::Env;
-    use crate::integration::data_test_support::World as DataWorld;
+    use crate::integration::test_support::World as DataWorld;
     use crate::integration::{rank, IntegrationSet, WorkloadFacts, ENV_ORDER};
     use crate::juju::{Event, Juju};
     use crate::paas_config::PaasConfig;

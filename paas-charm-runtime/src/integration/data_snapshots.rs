@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use crate::env::Env;
 use crate::framework::FrameworkKind;
-use crate::integration::data_test_support::*;
 use crate::integration::database::{Mongodb, Mysql, Postgresql};
 use crate::integration::rabbitmq::RabbitMq;
 use crate::integration::redis::Redis;
 use crate::integration::s3::S3;
+use crate::integration::test_support::*;
 use crate::integration::valkey::Valkey;
 use crate::integration::Integration;
 use crate::juju::Bag;

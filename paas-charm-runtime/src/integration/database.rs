@@ -259,7 +259,7 @@ database_integration!(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::integration::data_test_support::*;
+    use crate::integration::test_support::*;
     use crate::testing::juju::MemoryBackend;
 
     const REQ: &str = r#"["username", "password", "tls", "tls-ca", "uris", "read-only-uris", "entity-name", "entity-password"]"#;
@@ -456,23 +456,17 @@ mod tests {
         remote: &[(&str, &str)],
         hook: &str,
     ) -> World {
-        let mut backend = MemoryBackend::new(&format!("{app}/0"));
-        backend.leader = true;
-        let interface = format!("{endpoint}_client");
-        backend.relations.push(relation(
+        let remote_unit = format!("{endpoint}-k8s/0");
+        let rel = relation(
             2,
             endpoint,
-            &interface,
+            &format!("{endpoint}_client"),
             &format!("{endpoint}-k8s"),
             bag(remote),
-            &[(&format!("{endpoint}-k8s/0"), bag(&[]))],
-        ));
+            &[(&remote_unit, bag(&[]))],
+        );
         let unit = format!("{app}/0");
-        let remote_app = format!("{endpoint}-k8s");
-        let remote_unit = format!("{endpoint}-k8s/0");
-        let hook = Hook::relation(&unit, hook, 2, &remote_app, Some(&remote_unit));
-        let m = meta(app, &[(endpoint, &interface, None)]);
-        World::new(kind, m, backend, &hook)
+        relation_world(kind, &unit, true, rel, None, hook, Some(&remote_unit))
     }
 
     // fastapi/fastapi_mysql

@@ -9,10 +9,10 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 use sha3::digest::{ExtendableOutput, Update, XofReader};
 
-use super::cos::{merged_files, Topology};
+use super::cos::{leader_publish, merged_files, Topology};
 use super::{Cx, Integration, IntegrationError, Trigger};
 use crate::env::python_json::dumps;
-use crate::juju::{CharmMeta, Event, RelationEventKind, Scope};
+use crate::juju::{CharmMeta, Event, RelationEventKind};
 
 /// The endpoint name.
 pub const ENDPOINT: &str = "grafana-dashboard";
@@ -50,22 +50,12 @@ impl Integration for GrafanaDashboard {
 
 /// The leader writes `dashboards` on every relation of the endpoint.
 pub fn publish(cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
-    let relations = cx.juju.relations(ENDPOINT)?;
-    if relations.is_empty() || !cx.juju.is_leader()? {
-        return Ok(());
-    }
-    let topology = Topology::of(cx.juju, &cx.meta.name);
-    let files = merged_files(cx.framework, &cx.juju.ctx.charm_dir, "grafana_dashboards");
-    let dashboards = dashboards_value(&files, &topology)?;
-    let text = dumps(&dashboards);
-    for relation in &relations {
-        cx.juju.update_bag(
-            relation.id,
-            Scope::App,
-            [("dashboards".to_owned(), text.clone())],
-        )?;
-    }
-    Ok(())
+    let relations: Vec<u32> = cx.juju.relations(ENDPOINT)?.iter().map(|r| r.id).collect();
+    leader_publish(cx, &relations, |cx, topology| {
+        let files = merged_files(cx.framework, &cx.juju.ctx.charm_dir, "grafana_dashboards");
+        let dashboards = dashboards_value(&files, topology)?;
+        Ok(vec![("dashboards".to_owned(), dumps(&dashboards))])
+    })
 }
 
 /// `{"templates": {"file:<stem>": {...}}, "uuid": "<uuid4>"}` for dashboard files
@@ -84,12 +74,7 @@ pub fn dashboards_value(
         let template = json!({
             "charm": topology.charm_name,
             "content": encode_content(bytes)?,
-            "juju_topology": {
-                "model": topology.model,
-                "model_uuid": topology.model_uuid,
-                "application": topology.application,
-                "unit": topology.unit,
-            },
+            "juju_topology": topology.juju_topology(),
             "inject_dropdowns": true,
             "dashboard_alt_uid": alt_uid(&topology.charm_name, &key),
         });
@@ -135,12 +120,12 @@ mod tests {
 
     use super::*;
     use crate::framework::FrameworkKind;
-    use crate::integration::test_support::{bag, relation, world, FLASK_META};
+    use crate::integration::test_support::{bag, relation_with_unit, world, FLASK_META};
 
     #[test]
     fn flask_relation_created_publishes_the_bundled_dashboard() {
         let dir = std::env::temp_dir().join("paas-grafana-test-none");
-        let rels = vec![relation(
+        let rels = vec![relation_with_unit(
             2,
             ENDPOINT,
             "grafana_dashboard",
@@ -215,7 +200,7 @@ mod tests {
     #[test]
     fn non_leader_and_other_events_publish_nothing() {
         let dir = std::env::temp_dir().join("paas-grafana-test-none");
-        let rels = vec![relation(
+        let rels = vec![relation_with_unit(
             2,
             ENDPOINT,
             "grafana_dashboard",
@@ -249,7 +234,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("paas-grafana-custom-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("cos_custom/grafana_dashboards")).expect("mkdir");
         std::fs::write(dir.join("cos_custom/grafana_dashboards/mine.json"), b"{}").expect("write");
-        let rels = vec![relation(
+        let rels = vec![relation_with_unit(
             2,
             ENDPOINT,
             "grafana_dashboard",

@@ -198,7 +198,7 @@ mod tests {
 
     use super::*;
     use crate::framework::FrameworkKind;
-    use crate::integration::test_support::{bag, relation, world, World};
+    use crate::integration::test_support::{bag, relation_with_unit, world, World};
     use crate::testing::MemorySecret;
 
     const META: &str = r#"
@@ -245,7 +245,7 @@ requires:
             serde_json::Value::Null,
             &dir,
         );
-        let mut rel = relation(
+        let mut rel = relation_with_unit(
             2,
             ENDPOINT,
             "http_proxy",

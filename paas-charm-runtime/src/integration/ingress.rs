@@ -200,7 +200,7 @@ mod tests {
 
     use super::*;
     use crate::framework::FrameworkKind;
-    use crate::integration::test_support::{bag, relation, world, World, FLASK_META};
+    use crate::integration::test_support::{bag, relation_with_unit, world, World, FLASK_META};
 
     const URL_BAG: &str = r#"{"url": "https://paas.example.com/test-model-flask-k8s"}"#;
 
@@ -211,7 +211,7 @@ mod tests {
             ("ingress-address", "192.0.2.0"),
             ("private-address", "192.0.2.0"),
         ]);
-        let mut rel = relation(2, ENDPOINT, "ingress", "traefik-k8s", remote, bag(&[]));
+        let mut rel = relation_with_unit(2, ENDPOINT, "ingress", "traefik-k8s", remote, bag(&[]));
         rel.local_unit_data = juju_keys;
         let mut w = world(
             FrameworkKind::Flask,

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::cos::Topology;
+use super::cos::{leader_publish, Topology};
 use super::{Cx, Integration, IntegrationError, Trigger};
 use crate::env::python_json::dumps;
-use crate::juju::{CharmMeta, Event, RelationEventKind, Scope, WorkloadEventKind};
+use crate::juju::{CharmMeta, Event, RelationEventKind, WorkloadEventKind};
 use crate::pebble::{Layer, LogTarget};
 
 /// The endpoint name.
@@ -58,7 +58,7 @@ impl Integration for Logging {
         if endpoints.is_empty() {
             return Ok(Vec::new());
         }
-        let topology = Topology::of(cx.juju, &cx.meta.name);
+        let topology = Topology::of_charm(cx);
         if cx.pebble.can_connect() {
             let existing: Vec<String> = cx.pebble.plan()?.log_targets.into_keys().collect();
             let mut layer = enabled_layer(&endpoints, &topology);
@@ -69,14 +69,14 @@ impl Integration for Logging {
             }
             cx.pebble.add_layer(&layer_label(cx), &layer, true)?;
         }
-        if write_app && cx.juju.is_leader()? {
-            let pairs = vec![
-                ("metadata".to_owned(), dumps(&topology.metadata())),
-                ("alert_rules".to_owned(), "{}".to_owned()),
-            ];
-            for relation in live_relations(cx)? {
-                cx.juju.update_bag(relation, Scope::App, pairs.clone())?;
-            }
+        if write_app {
+            let relations = live_relations(cx)?;
+            leader_publish(cx, &relations, |_, topology| {
+                Ok(vec![
+                    ("metadata".to_owned(), dumps(&topology.metadata())),
+                    ("alert_rules".to_owned(), "{}".to_owned()),
+                ])
+            })?;
         }
         Ok(Vec::new())
     }
@@ -88,7 +88,7 @@ impl Integration for Logging {
         }
         let endpoints = loki_endpoints(cx)?;
         if !endpoints.is_empty() {
-            let topology = Topology::of(cx.juju, &cx.meta.name);
+            let topology = Topology::of_charm(cx);
             self.layer = Some((layer_label(cx), enabled_layer(&endpoints, &topology)));
         }
         Ok(())
@@ -205,7 +205,7 @@ mod tests {
 
     use super::*;
     use crate::framework::FrameworkKind;
-    use crate::integration::test_support::{bag, relation, world, FLASK_META};
+    use crate::integration::test_support::{bag, relation_with_unit, world, FLASK_META};
 
     #[test]
     fn flask_pebble_ready_adds_the_log_forwarding_layer() {
@@ -213,7 +213,7 @@ mod tests {
         let url =
             "http://loki-k8s-0.loki-k8s-endpoints.cos.svc.cluster.local:3100/loki/api/v1/push";
         let endpoint = format!("{{\"url\": \"{url}\"}}");
-        let rels = vec![relation(
+        let rels = vec![relation_with_unit(
             2,
             ENDPOINT,
             "loki_push_api",
@@ -259,7 +259,7 @@ mod tests {
     #[test]
     fn relation_changed_on_leader_writes_metadata_and_empty_rules() {
         let dir = std::env::temp_dir().join("paas-logging-test-none");
-        let rels = vec![relation(
+        let rels = vec![relation_with_unit(
             2,
             ENDPOINT,
             "loki_push_api",

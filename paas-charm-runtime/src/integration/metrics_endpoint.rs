@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::cos::{prometheus_alert_rules, Topology};
+use super::cos::{leader_publish, prometheus_alert_rules};
 use super::{Cx, Integration, IntegrationError, Trigger};
 use crate::env::python_json::dumps;
 use crate::juju::{CharmMeta, Event, RelationEventKind, Scope, WorkloadEventKind};
@@ -74,27 +74,24 @@ pub fn publish(cx: &mut Cx<'_>, with_app: bool) -> Result<(), IntegrationError> 
         cx.juju
             .update_bag(relation.id, Scope::Unit, unit_pairs.clone())?;
     }
-    if !with_app || !cx.juju.is_leader()? {
+    if !with_app {
         return Ok(());
     }
-    let topology = Topology::of(cx.juju, &cx.meta.name);
-    let app_pairs = vec![
-        ("scrape_jobs".to_owned(), dumps(&scrape_jobs(cx))),
-        ("scrape_metadata".to_owned(), dumps(&topology.metadata())),
-        (
-            "alert_rules".to_owned(),
-            dumps(&prometheus_alert_rules(
-                cx.framework,
-                &cx.juju.ctx.charm_dir,
-                &topology,
-            )),
-        ),
-    ];
-    for relation in &relations {
-        cx.juju
-            .update_bag(relation.id, Scope::App, app_pairs.clone())?;
-    }
-    Ok(())
+    let ids: Vec<u32> = relations.iter().map(|r| r.id).collect();
+    leader_publish(cx, &ids, |cx, topology| {
+        Ok(vec![
+            ("scrape_jobs".to_owned(), dumps(&scrape_jobs(cx))),
+            ("scrape_metadata".to_owned(), dumps(&topology.metadata())),
+            (
+                "alert_rules".to_owned(),
+                dumps(&prometheus_alert_rules(
+                    cx.framework,
+                    &cx.juju.ctx.charm_dir,
+                    topology,
+                )),
+            ),
+        ])
+    })
 }
 
 /// The scrape jobs, sanitised as the library does (`metrics_path`, `static_configs`, then
@@ -168,7 +165,7 @@ mod tests {
 
     use super::*;
     use crate::framework::FrameworkKind;
-    use crate::integration::test_support::{bag, relation, world, FLASK_META};
+    use crate::integration::test_support::{bag, relation_with_unit, world, FLASK_META};
 
     /// flask/flask_observability_pebble_ready: `scrape_jobs`, `scrape_metadata`, `alert_rules`.
     const FLASK_SCRAPE_JOBS: &str = r####"[{"metrics_path": "/metrics", "static_configs": [{"targets": ["*:9102"]}]}, {"metrics_path": "/metrics", "static_configs": [{"targets": ["*:8081"], "labels": {"app": "flask", "env": "example"}}], "job_name": "flask-app-custom"}, {"metrics_path": "/metrics", "static_configs": [{"targets": ["flask-k8s-0.flask-k8s-endpoints.test-model.svc.cluster.local:8082"], "labels": {"role": "scheduler"}}], "job_name": "flask-scheduler-metrics"}]"####;
@@ -189,7 +186,7 @@ mod tests {
     #[test]
     fn flask_pebble_ready_publishes_jobs_metadata_rules_and_unit_keys() {
         let dir = std::env::temp_dir().join("paas-metrics-test-none");
-        let rels = vec![relation(
+        let rels = vec![relation_with_unit(
             3,
             ENDPOINT,
             "prometheus_scrape",
@@ -231,7 +228,7 @@ mod tests {
     #[test]
     fn spring_boot_joined_publishes_framework_job_and_host_health() {
         let dir = std::env::temp_dir().join("paas-metrics-test-none");
-        let rels = vec![relation(
+        let rels = vec![relation_with_unit(
             3,
             ENDPOINT,
             "prometheus_scrape",
@@ -267,7 +264,7 @@ mod tests {
     #[test]
     fn non_leader_writes_unit_keys_only_and_default_jobs() {
         let dir = std::env::temp_dir().join("paas-metrics-test-none");
-        let rels = vec![relation(
+        let rels = vec![relation_with_unit(
             3,
             ENDPOINT,
             "prometheus_scrape",

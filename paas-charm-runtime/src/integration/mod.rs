@@ -13,8 +13,6 @@ mod data_flows;
 pub mod data_interfaces;
 #[cfg(test)]
 mod data_snapshots;
-#[cfg(test)]
-mod data_test_support;
 pub mod database;
 pub mod rabbitmq;
 pub mod redis;

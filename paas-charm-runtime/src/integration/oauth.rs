@@ -423,7 +423,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::integration::test_support::{bag, relation, world, World, FLASK_META};
+    use crate::integration::test_support::{bag, relation_with_unit, world, World, FLASK_META};
     use crate::testing::MemorySecret;
 
     fn hydra_bag() -> crate::juju::Bag {
@@ -457,7 +457,14 @@ mod tests {
 
     fn oauth_world(config: serde_json::Value) -> World {
         let dir = std::env::temp_dir().join("paas-oauth-test-none");
-        let rels = vec![relation(3, "oidc", "oauth", "hydra", hydra_bag(), bag(&[]))];
+        let rels = vec![relation_with_unit(
+            3,
+            "oidc",
+            "oauth",
+            "hydra",
+            hydra_bag(),
+            bag(&[]),
+        )];
         let w = world(
             FrameworkKind::Flask,
             FLASK_META,
@@ -480,7 +487,14 @@ mod tests {
         // The backend was moved into Juju: rebuild it with the secret.
         let mut backend = crate::testing::MemoryBackend::new("flask-k8s/0");
         backend.leader = true;
-        backend.relations = vec![relation(3, "oidc", "oauth", "hydra", hydra_bag(), bag(&[]))];
+        backend.relations = vec![relation_with_unit(
+            3,
+            "oidc",
+            "oauth",
+            "hydra",
+            hydra_bag(),
+            bag(&[]),
+        )];
         backend.secrets = vec![secret];
         backend.config = crate::testing::juju::config_values(json!({
             "oidc-redirect-path": "/oauth/callback", "oidc-scopes": "openid profile email phone"}));
@@ -598,7 +612,14 @@ mod tests {
         let mut w = oauth_world(json!({}));
         let mut backend = crate::testing::MemoryBackend::new("flask-k8s/0");
         backend.leader = true;
-        backend.relations = vec![relation(3, "oidc", "oauth", "hydra", hydra_bag(), bag(&[]))];
+        backend.relations = vec![relation_with_unit(
+            3,
+            "oidc",
+            "oauth",
+            "hydra",
+            hydra_bag(),
+            bag(&[]),
+        )];
         w.juju = crate::juju::Juju::new(Box::new(backend), w.juju.ctx.clone());
         let mut o = OAuth::bind(&w.meta).expect("bound");
         assert_eq!(
@@ -608,7 +629,14 @@ mod tests {
         let mut w = oauth_world(json!({}));
         let mut backend = crate::testing::MemoryBackend::new("flask-k8s/0");
         backend.leader = true;
-        backend.relations = vec![relation(3, "oidc", "oauth", "hydra", hydra_bag(), bag(&[]))];
+        backend.relations = vec![relation_with_unit(
+            3,
+            "oidc",
+            "oauth",
+            "hydra",
+            hydra_bag(),
+            bag(&[]),
+        )];
         backend.secrets = vec![MemorySecret {
             id: "secret:6ba1b7otbbqne9ec8h74".into(),
             tracked_content: bag(&[("other", "x")]),
@@ -660,7 +688,14 @@ mod tests {
             .into_iter()
             .filter(|(k, _)| k != "jwks_endpoint")
             .collect();
-        backend.relations = vec![relation(3, "oidc", "oauth", "hydra", partial, bag(&[]))];
+        backend.relations = vec![relation_with_unit(
+            3,
+            "oidc",
+            "oauth",
+            "hydra",
+            partial,
+            bag(&[]),
+        )];
         w.juju = crate::juju::Juju::new(Box::new(backend), w.juju.ctx.clone());
         let mut o = OAuth::bind(&w.meta).expect("bound");
         assert_eq!(

@@ -177,7 +177,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::integration::test_support::{bag, relation, world, World};
+    use crate::integration::test_support::{bag, relation_with_unit, world, World};
     use crate::testing::MemorySecret;
 
     const META: &str = r#"
@@ -226,7 +226,7 @@ requires:
         );
         let mut backend = crate::testing::MemoryBackend::new("flask-k8s/0");
         backend.leader = leader;
-        backend.relations = vec![relation(
+        backend.relations = vec![relation_with_unit(
             2,
             ENDPOINT,
             "openfga",

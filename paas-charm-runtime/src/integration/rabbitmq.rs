@@ -223,9 +223,8 @@ impl Integration for RabbitMq {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::integration::data_test_support::*;
+    use crate::integration::test_support::*;
     use crate::juju::Bag;
-    use crate::testing::juju::MemoryBackend;
 
     fn world(
         kind: FrameworkKind,
@@ -236,21 +235,17 @@ mod tests {
         hook: &str,
         remote_unit: Option<&str>,
     ) -> World {
-        let unit = format!("{app}/0");
-        let mut backend = MemoryBackend::new(&unit);
-        backend.leader = leader;
         let units: Vec<(&str, Bag)> = units.iter().map(|(u, b)| (*u, bag(b))).collect();
-        backend.relations.push(relation(
+        let rel = relation(
             2,
             "rabbitmq",
             "rabbitmq",
             "rabbitmq-k8s",
             bag(remote_app),
             &units,
-        ));
-        let hook = Hook::relation(&unit, hook, 2, "rabbitmq-k8s", remote_unit);
-        let m = meta(app, &[("rabbitmq", "rabbitmq", Some(true))]);
-        World::new(kind, m, backend, &hook)
+        );
+        let unit = format!("{app}/0");
+        relation_world(kind, &unit, leader, rel, Some(true), hook, remote_unit)
     }
 
     const K8S_APP: &[(&str, &str)] = &[

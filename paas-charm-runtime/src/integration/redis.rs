@@ -162,8 +162,7 @@ impl Integration for Redis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::integration::data_test_support::*;
-    use crate::testing::juju::MemoryBackend;
+    use crate::integration::test_support::*;
 
     fn world(
         kind: FrameworkKind,
@@ -174,22 +173,18 @@ mod tests {
         hook: &str,
         remote_unit: Option<&str>,
     ) -> World {
-        let unit = format!("{app}/0");
-        let mut backend = MemoryBackend::new(&unit);
-        backend.leader = leader;
         let units: Vec<(&str, crate::juju::Bag)> =
             units.iter().map(|(u, b)| (*u, bag(b))).collect();
-        backend.relations.push(relation(
+        let rel = relation(
             2,
             "redis",
             "redis",
             "redis-k8s",
             bag(remote_app_data),
             &units,
-        ));
-        let hook = Hook::relation(&unit, hook, 2, "redis-k8s", remote_unit);
-        let m = meta(app, &[("redis", "redis", Some(true))]);
-        World::new(kind, m, backend, &hook)
+        );
+        let unit = format!("{app}/0");
+        relation_world(kind, &unit, leader, rel, Some(true), hook, remote_unit)
     }
 
     fn load(remote_app: &[(&str, &str)], unit: &[(&str, &str)]) -> Result<Option<String>, String> {

@@ -301,8 +301,7 @@ impl Integration for S3 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::integration::data_test_support::*;
-    use crate::testing::juju::MemoryBackend;
+    use crate::integration::test_support::*;
 
     fn world(
         kind: FrameworkKind,
@@ -312,20 +311,16 @@ mod tests {
         hook: &str,
         remote_unit: Option<&str>,
     ) -> World {
-        let unit = format!("{app}/1");
-        let mut backend = MemoryBackend::new(&unit);
-        backend.leader = leader;
-        backend.relations.push(relation(
+        let rel = relation(
             3,
             "s3",
             "s3",
             "s3-integrator",
             bag(remote),
             &[("s3-integrator/0", bag(&[]))],
-        ));
-        let hook = Hook::relation(&unit, hook, 3, "s3-integrator", remote_unit);
-        let m = meta(app, &[("s3", "s3", None)]);
-        World::new(kind, m, backend, &hook)
+        );
+        let unit = format!("{app}/1");
+        relation_world(kind, &unit, leader, rel, None, hook, remote_unit)
     }
 
     fn validate(remote: &[(&str, &str)]) -> Result<S3Data, S3Invalid> {

@@ -310,7 +310,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::integration::test_support::{bag, relation, world, World};
+    use crate::integration::test_support::{bag, relation_with_unit, world, World};
 
     const META: &str = r#"
 name: flask-k8s
@@ -368,7 +368,7 @@ requires:
             hook,
             Some((2, "saml-integrator")),
             true,
-            vec![relation(
+            vec![relation_with_unit(
                 2,
                 ENDPOINT,
                 "saml",

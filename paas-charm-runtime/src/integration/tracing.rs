@@ -172,7 +172,7 @@ mod tests {
 
     use super::*;
     use crate::framework::FrameworkKind;
-    use crate::integration::test_support::{bag, relation, world, World};
+    use crate::integration::test_support::{bag, relation_with_unit, world, World};
 
     const META: &str = r#"
 name: flask-k8s
@@ -197,7 +197,7 @@ requires:
             Some(r) => bag(&[("receivers", r)]),
             None => bag(&[]),
         };
-        let mut rel = relation(2, ENDPOINT, "tracing", "tempo", remote, bag(&[]));
+        let mut rel = relation_with_unit(2, ENDPOINT, "tracing", "tempo", remote, bag(&[]));
         rel.local_app_data = bag(&[("stale", "x")]);
         world(
             FrameworkKind::Flask,

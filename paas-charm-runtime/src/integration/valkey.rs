@@ -444,7 +444,7 @@ impl Integration for Valkey {
 mod tests {
     use super::*;
     use crate::framework::FrameworkKind;
-    use crate::integration::data_test_support::*;
+    use crate::integration::test_support::*;
     use crate::testing::juju::MemoryBackend;
 
     const SECRET: &str = "secret:0i1km3nrjrbeveosrg7c";
