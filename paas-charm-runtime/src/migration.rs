@@ -139,12 +139,14 @@ pub fn run(
     framework: &FrameworkInfo,
     env: &Env,
 ) -> Result<Result<(), MigrationFailed>, PebbleError> {
-    let Some(argv) = command(pebble, framework)? else {
-        return Ok(Ok(()));
-    };
+    // The status first: in the steady state (migrations completed) the application directory
+    // is never listed, which saves a Pebble request on every reconcile.
     if read_status(pebble, framework) == MigrationStatus::Completed {
         return Ok(Ok(()));
     }
+    let Some(argv) = command(pebble, framework)? else {
+        return Ok(Ok(()));
+    };
     let request = ExecRequest {
         command: argv.clone(),
         environment: env.to_strings(),
@@ -224,5 +226,16 @@ mod tests {
             2,
             "a completed migration does not run again"
         );
+    }
+
+    #[test]
+    fn a_completed_migration_costs_one_request() {
+        let flask = FrameworkKind::Flask.info();
+        let mut pebble = pebble_with(&["migrate.py"]);
+        write_status(&mut pebble, flask, MigrationStatus::Completed).unwrap();
+        pebble.requests.clear();
+        run(&mut pebble, flask, &Env::new()).unwrap().unwrap();
+        assert_eq!(pebble.requests, ["GET /v1/files read"]);
+        assert!(pebble.execs.is_empty());
     }
 }
