@@ -119,8 +119,15 @@ pub fn fetch_fields(
     remote: &Bag,
     fields: &[&str],
 ) -> Result<Bag, IntegrationError> {
-    let requested = requested_secret_fields(juju, id)?;
     let secrets_enabled = juju.ctx.juju_version.major >= 3;
+    // Only the user group is ever read from a secret, and only when the provider published
+    // `secret-user`: without it every field is a plain bag field whatever we requested, so our
+    // unit bag (`requested-secrets`) is read only then (one hook-tool call less per hook).
+    let requested = if secrets_enabled && remote.contains_key("secret-user") {
+        requested_secret_fields(juju, id)?
+    } else {
+        Vec::new()
+    };
     let mut result = Bag::new();
     let mut plain: Vec<&str> = Vec::new();
     if secrets_enabled && !requested.is_empty() {

@@ -280,12 +280,15 @@ impl Juju {
                 continue;
             }
             self.backend.relation_set(id, scope, &changes)?;
-            let bag = self.bags.entry((id, owner)).or_default();
-            for (k, v) in changes {
-                if v.is_empty() {
-                    bag.shift_remove(&k);
-                } else {
-                    bag.insert(k, v);
+            // Keep a bag read earlier current; a bag never read stays unread (caching only the
+            // written keys would hide the rest of it from a later read).
+            if let Some(bag) = self.bags.get_mut(&(id, owner)) {
+                for (k, v) in changes {
+                    if v.is_empty() {
+                        bag.shift_remove(&k);
+                    } else {
+                        bag.insert(k, v);
+                    }
                 }
             }
         }
