@@ -151,3 +151,101 @@ fn ingress_and_oauth_in_either_order() {
     );
     assert_eq!(out["opened_ports"], json!([]));
 }
+
+/// Where paas-charm's libraries fail a non-leader's hook (reading its own app bag), the hook
+/// completes and does what the protocol intends.
+#[test]
+fn non_leaders_complete_where_paas_charm_crashes() {
+    // http-proxy: the non-leader uses the provider's only response.
+    let mut proxy = corpus("flask_http_proxy_ready_with_user");
+    proxy["leader"] = json!(false);
+    proxy["unit_id"] = json!(1);
+    proxy["fqdn"] = json!("flask-k8s-1.flask-k8s-endpoints.test-model.svc.cluster.local");
+    let out = simulate(&proxy, "proxy-non-leader");
+    assert_eq!(out["error"], Value::Null);
+    assert_eq!(out["unit_status"], json!({"name": "active", "message": ""}));
+    let env = &out["pebble"]["plan"]["services"]["flask"]["environment"];
+    assert_eq!(
+        env["HTTP_PROXY"],
+        "http://proxyuser:pr0xyPw@squid.internal:3128"
+    );
+    assert_eq!(env["NO_PROXY"], "127.0.0.1,localhost,::1");
+    assert_eq!(relation(&out, "http-proxy")["written"], json!({}));
+
+    // tracing: a provider without otlp_http leaves tracing off on a non-leader too.
+    let mut tracing = corpus("flask_tracing_endpoint");
+    tracing["leader"] = json!(false);
+    tracing["unit_id"] = json!(1);
+    tracing["relations"][0]["remote_app_data"]["receivers"] = json!(
+        "[{\"protocol\": {\"name\": \"otlp_grpc\", \"type\": \"grpc\"}, \"url\": \"tempo:4317\"}]"
+    );
+    let out = simulate(&tracing, "tracing-non-leader");
+    assert_eq!(out["error"], Value::Null);
+    assert_eq!(out["unit_status"], json!({"name": "active", "message": ""}));
+    let env = &out["pebble"]["plan"]["services"]["flask"]["environment"];
+    assert!(env.get("OTEL_EXPORTER_OTLP_ENDPOINT").is_none(), "{env}");
+    assert_eq!(relation(&out, "tracing")["written"], json!({}));
+}
+
+/// Relation data that paas-charm cannot use ends in a Blocked status naming it, never a
+/// failed hook.
+#[test]
+fn unusable_relation_data_blocks() {
+    let cases = [
+        (
+            "flask_ingress_ready_leader",
+            "ingress",
+            "ingress",
+            json!("{\"url\": \"paas.example.com/test-model-flask-k8s\"}"),
+            "Invalid ingress relation data: \"paas.example.com/test-model-flask-k8s\" is not a valid URL (relative URL without a base).",
+        ),
+        (
+            "flask_tracing_endpoint",
+            "tracing",
+            "receivers",
+            json!("[{\"protocol\": {\"name\": \"otlp_http\", \"type\": \"http\"}, \"url\": \"http://invalid:port\"}]"),
+            "Invalid tracing relation data: the otlp_http endpoint: \"http://invalid:port\" is not a valid URL (invalid port number).",
+        ),
+        (
+            "flask_http_proxy_ready_with_user",
+            "http-proxy",
+            "responses",
+            json!("not json"),
+            "http-proxy relation data is either unavailable, invalid or not usable.",
+        ),
+    ];
+    for (name, endpoint, key, value, message) in cases {
+        let mut scenario = corpus(name);
+        for rel in scenario["relations"].as_array_mut().expect("relations") {
+            if rel["endpoint"] == endpoint {
+                rel["remote_app_data"][key] = value.clone();
+            }
+        }
+        let out = simulate(&scenario, &format!("bad-{endpoint}"));
+        assert_eq!(out["error"], Value::Null, "{name}");
+        assert_eq!(
+            out["unit_status"],
+            json!({"name": "blocked", "message": message}),
+            "{name}"
+        );
+    }
+    // SMTP without a host: the relation-changed does nothing (as paas-charm), the next
+    // config-changed blocks (where paas-charm fails the hook).
+    let mut smtp = corpus("flask_smtp_password_secret");
+    smtp["relations"][0]["remote_app_data"]
+        .as_object_mut()
+        .expect("bag")
+        .remove("host");
+    let out = simulate(&smtp, "smtp-changed");
+    assert_eq!(
+        out["unit_status"],
+        json!({"name": "unknown", "message": ""})
+    );
+    smtp["event"] = json!("config-changed");
+    smtp["event_args"] = json!({});
+    let out = simulate(&smtp, "smtp-config");
+    assert_eq!(
+        out["unit_status"],
+        json!({"name": "blocked", "message": "Invalid smtp relation data: 'host' is missing or empty."})
+    );
+}

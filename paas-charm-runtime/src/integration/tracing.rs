@@ -41,7 +41,8 @@ pub struct Tracing {
 #[derive(Debug, Clone, Deserialize)]
 struct Receiver {
     protocol: Protocol,
-    url: String,
+    #[serde(default)]
+    url: Option<String>,
 }
 
 /// A receiver's protocol: a name and a transport (`http` or `grpc`).
@@ -155,10 +156,10 @@ pub fn endpoint_from_bag(bag: &Bag) -> Result<Option<String>, IntegrationError> 
     let Some(receiver) = receivers.iter().find(|r| r.protocol.name == PROTOCOL) else {
         return Ok(None);
     };
-    if receiver.url.is_empty() {
+    let Some(url) = receiver.url.as_deref().filter(|u| !u.is_empty()) else {
         return Ok(None);
-    }
-    any_url(&receiver.url).map(Some).map_err(|e| {
+    };
+    any_url(url).map(Some).map_err(|e| {
         IntegrationError::InvalidData(format!(
             "Invalid tracing relation data: the {PROTOCOL} endpoint: {e}."
         ))
@@ -280,6 +281,8 @@ requires:
             r#"[{"protocol": {"name": "otlp_http"}, "url": "http://tempo:4318"}]"#,
             r#"[{"protocol": {"name": "zipkin", "type": "http"}, "url": "http://tempo:9411"}]"#,
             r#"[{"protocol": {"name": "otlp_http", "type": "http"}, "url": ""}]"#,
+            r#"[{"protocol": {"name": "otlp_http", "type": "http"}, "url": null}]"#,
+            r#"[{"protocol": {"name": "otlp_http", "type": "http"}}]"#,
         ];
         for raw in not_ready {
             assert_eq!(
@@ -307,7 +310,7 @@ requires:
         assert_eq!(
             endpoint_from_bag(&bag(&[(
                 "receivers",
-                r#"[{"protocol": {"name": "otlp_http", "type": "http"}, "url": "https://Tempo.Example.com:443/otlp"}]"#
+                r#"[{"protocol": {"name": "otlp_grpc", "type": "grpc"}}, {"protocol": {"name": "otlp_http", "type": "http"}, "url": "https://Tempo.Example.com:443/otlp"}]"#
             )]))
             .expect("valid"),
             Some("https://tempo.example.com/otlp".into())
