@@ -28,6 +28,12 @@ pub struct Args {
     pub unhandled_endpoints: Slot<Vec<syn::LitStr>>,
     /// `main = false`.
     pub main: Slot<bool>,
+    /// `extensions`: the charm struct implements the runtime's `Extensions` (the key's span).
+    pub extensions: Slot<proc_macro2::Span>,
+    /// `custom_integrations(crate::MyIntegration, ...)`: the author's `Integration` impls.
+    pub custom_integrations: Slot<Vec<syn::Path>>,
+    /// `endpoints(postgresql = "db", ...)`: integrations bound to endpoints of other names.
+    pub endpoints: Slot<Vec<(syn::Ident, syn::LitStr)>>,
 }
 
 /// What the attribute says about one key.
@@ -64,6 +70,9 @@ impl Args {
                     charmcraft: Slot::Malformed,
                     unhandled_endpoints: Slot::Malformed,
                     main: Slot::Malformed,
+                    extensions: Slot::Malformed,
+                    custom_integrations: Slot::Malformed,
+                    endpoints: Slot::Malformed,
                 }
             }
         }
@@ -161,6 +170,27 @@ impl Args {
                         Error::custom("`main` takes a boolean: write main = false").with_span(meta)
                     })));
                 }
+                "extensions" => {
+                    if !args.extensions.is_absent() {
+                        duplicate(acc);
+                        continue;
+                    }
+                    args.extensions = to_slot(acc.handle(parse_extensions(meta)));
+                }
+                "custom_integrations" => {
+                    if !args.custom_integrations.is_absent() {
+                        duplicate(acc);
+                        continue;
+                    }
+                    args.custom_integrations = parse_custom(meta, acc);
+                }
+                "endpoints" => {
+                    if !args.endpoints.is_absent() {
+                        duplicate(acc);
+                        continue;
+                    }
+                    args.endpoints = parse_endpoints(meta, acc);
+                }
                 _ => acc.push(unknown_key(path)),
             }
         }
@@ -250,6 +280,81 @@ fn parse_charmcraft(meta: &Meta) -> darling::Result<syn::LitStr> {
         Meta::NameValue(nv) => Err(Error::custom(how).with_span(&nv.value)),
         _ => Err(Error::custom(how).with_span(meta)),
     }
+}
+
+/// `extensions`: a flag without a value.
+fn parse_extensions(meta: &Meta) -> darling::Result<proc_macro2::Span> {
+    match meta {
+        Meta::Path(path) => Ok(syn::spanned::Spanned::span(path)),
+        _ => Err(Error::custom(
+            "`extensions` takes no value: write `extensions` and implement \
+             paas_charm_runtime::Extensions for the charm struct",
+        )
+        .with_span(meta)),
+    }
+}
+
+/// `custom_integrations(crate::Audit, other::Feed)`: type paths.
+fn parse_custom(meta: &Meta, acc: &mut Accumulator) -> Slot<Vec<syn::Path>> {
+    let how = "`custom_integrations` takes the paths of types that implement \
+               paas_charm_runtime::integration::Integration: write \
+               custom_integrations(crate::MyIntegration)";
+    let Meta::List(list) = meta else {
+        acc.push(Error::custom(how).with_span(meta));
+        return Slot::Malformed;
+    };
+    let items = match NestedMeta::parse_meta_list(list.tokens.clone()) {
+        Ok(items) => items,
+        Err(err) => {
+            acc.push(Error::custom(how).with_span(&err.span()));
+            return Slot::Malformed;
+        }
+    };
+    let mut paths = Vec::with_capacity(items.len());
+    for item in &items {
+        match item {
+            NestedMeta::Meta(Meta::Path(path)) => paths.push(path.clone()),
+            other => acc.push(Error::custom(how).with_span(other)),
+        }
+    }
+    Slot::Given(paths)
+}
+
+/// `endpoints(postgresql = "db")`: integration identifiers with endpoint names.
+fn parse_endpoints(meta: &Meta, acc: &mut Accumulator) -> Slot<Vec<(syn::Ident, syn::LitStr)>> {
+    let how = "`endpoints` maps integrations to the endpoint names charmcraft.yaml gives them: \
+               write endpoints(postgresql = \"db\")";
+    let Meta::List(list) = meta else {
+        acc.push(Error::custom(how).with_span(meta));
+        return Slot::Malformed;
+    };
+    let items = match NestedMeta::parse_meta_list(list.tokens.clone()) {
+        Ok(items) => items,
+        Err(err) => {
+            acc.push(Error::custom(how).with_span(&err.span()));
+            return Slot::Malformed;
+        }
+    };
+    let mut pairs = Vec::with_capacity(items.len());
+    for item in &items {
+        match item {
+            NestedMeta::Meta(Meta::NameValue(syn::MetaNameValue {
+                path,
+                value:
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Str(s), ..
+                    }),
+                ..
+            })) if path.get_ident().is_some() => {
+                pairs.extend(path.get_ident().cloned().map(|ident| (ident, s.clone())));
+            }
+            NestedMeta::Meta(Meta::NameValue(nv)) if nv.path.get_ident().is_some() => {
+                acc.push(Error::custom(how).with_span(&nv.value));
+            }
+            other => acc.push(Error::custom(how).with_span(other)),
+        }
+    }
+    Slot::Given(pairs)
 }
 
 /// `unhandled_endpoints("redis", "http-proxy")`: endpoint names as strings.
@@ -484,9 +589,9 @@ mod tests {
             errors,
             [
                 "unknown key `framwork` in #[paas_charm]; did you mean `framework`? \
-                 accepted keys: framework, integrations, charmcraft, unhandled_endpoints, main",
+                 accepted keys: framework, integrations, charmcraft, unhandled_endpoints, main, extensions, custom_integrations, endpoints",
                 "`framework` is set more than once: keep one `framework` and remove this one",
-                "unknown key `colour` in #[paas_charm]; accepted keys: framework, integrations, charmcraft, unhandled_endpoints, main",
+                "unknown key `colour` in #[paas_charm]; accepted keys: framework, integrations, charmcraft, unhandled_endpoints, main, extensions, custom_integrations, endpoints",
                 "`main` takes a boolean: write main = false",
             ]
         );
@@ -509,7 +614,7 @@ mod tests {
             errors,
             [
                 "expected `key = value` or `key(...)`, found a literal; accepted keys: framework, \
-              integrations, charmcraft, unhandled_endpoints, main"
+              integrations, charmcraft, unhandled_endpoints, main, extensions, custom_integrations, endpoints"
             ]
         );
     }
@@ -522,6 +627,45 @@ mod tests {
             ["integration names are identifiers: write `http_proxy`, not `http-proxy`"]
         );
         assert_eq!(args.integrations, Slot::Malformed);
+    }
+
+    #[test]
+    fn extension_point_keys_parse_and_say_how_to_fix_them() {
+        let (args, errors) = parse(quote!(
+            extensions,
+            custom_integrations(crate::Audit, feed::Feed),
+            endpoints(postgresql = "db")
+        ));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(matches!(args.extensions, Slot::Given(_)));
+        let Slot::Given(custom) = args.custom_integrations else {
+            panic!("custom_integrations")
+        };
+        assert_eq!(custom.len(), 2);
+        let Slot::Given(endpoints) = args.endpoints else {
+            panic!("endpoints")
+        };
+        assert_eq!(endpoints[0].0, "postgresql");
+        assert_eq!(endpoints[0].1.value(), "db");
+
+        let (args, errors) = parse(quote!(
+            extensions = true,
+            custom_integrations("audit"),
+            endpoints(postgresql = db)
+        ));
+        assert_eq!(
+            errors,
+            [
+                "`extensions` takes no value: write `extensions` and implement \
+                 paas_charm_runtime::Extensions for the charm struct",
+                "`custom_integrations` takes the paths of types that implement \
+                 paas_charm_runtime::integration::Integration: write \
+                 custom_integrations(crate::MyIntegration)",
+                "`endpoints` maps integrations to the endpoint names charmcraft.yaml gives them: \
+                 write endpoints(postgresql = \"db\")",
+            ]
+        );
+        assert!(matches!(args.extensions, Slot::Malformed));
     }
 
     #[test]

@@ -89,6 +89,9 @@ pub const KEYS: &[&str] = &[
     "charmcraft",
     "unhandled_endpoints",
     "main",
+    "extensions",
+    "custom_integrations",
+    "endpoints",
 ];
 
 /// Looks a framework up by the name written in the attribute.

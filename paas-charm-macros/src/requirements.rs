@@ -27,6 +27,8 @@ pub struct Inputs<'a> {
     pub integrations_key: Span,
     /// `unhandled_endpoints(...)`.
     pub unhandled: &'a [syn::LitStr],
+    /// `endpoints(...)`: (the integration's name, the endpoint the charm gives it).
+    pub endpoints: &'a [(String, syn::LitStr)],
     /// Where errors about the file itself point (`charmcraft = "..."`, or the attribute).
     pub file_span: Span,
     /// The file.
@@ -439,7 +441,17 @@ impl Cx<'_, '_> {
                 continue;
             };
             listed.push(spec);
-            self.listed_integration(spec, ident, inputs.framework.map(|(f, _)| f));
+            let renamed = inputs
+                .endpoints
+                .iter()
+                .find(|(name, _)| name == spec.name)
+                .map(|(_, lit)| lit.value());
+            self.listed_integration(
+                spec,
+                ident,
+                inputs.framework.map(|(f, _)| f),
+                renamed.as_deref(),
+            );
         }
         let unhandled: Vec<String> = inputs.unhandled.iter().map(syn::LitStr::value).collect();
         for lit in inputs.unhandled {
@@ -513,9 +525,10 @@ impl Cx<'_, '_> {
         spec: &'static IntegrationSpec,
         ident: &syn::Ident,
         framework: Option<&'static FrameworkSpec>,
+        renamed: Option<&str>,
     ) {
         let span = ident.span();
-        let Some(endpoint) = spec.endpoint else {
+        let Some(endpoint) = renamed.or(spec.endpoint) else {
             // OAuth: exactly one endpoint with interface `oauth`, any name.
             let endpoints = self.oauth_endpoints();
             match endpoints.as_slice() {
@@ -559,6 +572,21 @@ impl Cx<'_, '_> {
                     .find(|(_, r)| r.interface == spec.interface)
                     .map(|(name, _)| name.clone());
                 match elsewhere {
+                    Some(other) if renamed.is_some() => {
+                        let or = if spec.endpoint == Some(other.as_str()) {
+                            format!("remove `{}` from endpoints(...)", attr_name(spec))
+                        } else {
+                            format!("write endpoints({} = \"{other}\")", attr_name(spec))
+                        };
+                        format!(
+                            "endpoints({} = \"{endpoint}\") binds the {} integration to \
+                             `{endpoint}`, but {} names its endpoint `{other}`: rename \
+                             it:{snippet}\n\nor {or}",
+                            attr_name(spec),
+                            spec.name,
+                            self.shown,
+                        )
+                    }
                     Some(other) => format!(
                         "paas-charm binds the {} integration to a `requires` endpoint named \
                          `{endpoint}`, but {} names it `{other}`: rename it:{snippet}",

@@ -44,6 +44,12 @@ pub struct Charm {
     pub main: bool,
     /// The charmcraft.yaml the checks read.
     pub charmcraft: CharmcraftFile,
+    /// `extensions`: the span of the key, when written.
+    pub extensions: Option<Span>,
+    /// `custom_integrations(...)`: each type path with its generated field's name.
+    pub custom: Vec<(syn::Path, syn::Ident)>,
+    /// `endpoints(...)`: (the integration's endpoint in the runtime, the charm's endpoint).
+    pub endpoints: Vec<(String, String)>,
 }
 
 /// Parses and checks the attribute's tokens, the annotated item and the charm's
@@ -80,6 +86,16 @@ pub fn validate(
         Slot::Given(names) => names,
         Slot::Absent | Slot::Malformed => Vec::new(),
     };
+    let extensions = match args.extensions {
+        Slot::Given(span) => Some(span),
+        Slot::Absent | Slot::Malformed => None,
+    };
+    let custom = check_custom(args.custom_integrations, &integrations, acc);
+    let endpoints = check_endpoints(args.endpoints, &integrations, acc);
+    let overrides: Vec<(String, syn::LitStr)> = endpoints
+        .iter()
+        .map(|(integration, lit)| (integration.name.to_string(), lit.clone()))
+        .collect();
     if let Some((_, path)) = &charmcraft {
         let file_span = match &args.charmcraft {
             Slot::Given(lit) => lit.span(),
@@ -93,6 +109,7 @@ pub fn validate(
             integrations_complete: integrations_complete && args.integrations_well_formed,
             integrations_key: args.integrations_key.unwrap_or_else(Span::call_site),
             unhandled: &unhandled,
+            endpoints: &overrides,
             file_span,
             path,
             shown: match &args.charmcraft {
@@ -108,7 +125,134 @@ pub fn validate(
         integrations: integrations_complete.then_some(integrations)?,
         main,
         charmcraft: charmcraft?.0,
+        extensions,
+        custom: custom?,
+        endpoints: endpoints
+            .iter()
+            .filter_map(|(integration, lit)| {
+                let spec = paas_charm_requirements::integration_by_name(integration.name)?;
+                Some((spec.endpoint?.to_string(), lit.value()))
+            })
+            .collect(),
     })
+}
+
+/// The custom integrations, each with its field name (the type's name in snake case); `None`
+/// when one is malformed or its name is taken.
+fn check_custom(
+    custom: Slot<Vec<syn::Path>>,
+    integrations: &[(&'static names::Integration, syn::Ident)],
+    acc: &mut Accumulator,
+) -> Option<Vec<(syn::Path, syn::Ident)>> {
+    let paths = match custom {
+        Slot::Given(paths) => paths,
+        Slot::Absent => return Some(Vec::new()),
+        Slot::Malformed => return None,
+    };
+    let mut ok = true;
+    let mut out: Vec<(syn::Path, syn::Ident)> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let Some(last) = path.segments.last() else {
+            continue;
+        };
+        let field = snake_case(&last.ident.to_string());
+        let taken = integrations.iter().any(|(i, _)| i.ident == field)
+            || out.iter().any(|(_, f)| *f == field);
+        if taken {
+            acc.push(
+                Error::custom(format!(
+                    "a custom integration's field is named after its type (`{field}`), and \
+                     another integration already has that name: rename the type"
+                ))
+                .with_span(&last.ident),
+            );
+            ok = false;
+            continue;
+        }
+        let ident = syn::Ident::new(&field, last.ident.span());
+        out.push((path, ident));
+    }
+    ok.then_some(out)
+}
+
+/// `MyIntegration` → `my_integration`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The endpoint overrides, each naming a listed integration with a fixed endpoint.
+fn check_endpoints(
+    endpoints: Slot<Vec<(syn::Ident, syn::LitStr)>>,
+    integrations: &[(&'static names::Integration, syn::Ident)],
+    acc: &mut Accumulator,
+) -> Vec<(&'static names::Integration, syn::LitStr)> {
+    let Slot::Given(pairs) = endpoints else {
+        return Vec::new();
+    };
+    let mut out: Vec<(&'static names::Integration, syn::LitStr)> = Vec::new();
+    for (ident, lit) in pairs {
+        let written = ident.to_string();
+        let Some((integration, _)) = integrations.iter().find(|(i, _)| i.ident == written) else {
+            acc.push(
+                Error::custom(format!(
+                    "`{written}` is not listed in integrations(...): only a listed integration's \
+                     endpoint can be renamed; list it or remove it from endpoints(...)"
+                ))
+                .with_span(&ident),
+            );
+            continue;
+        };
+        if out.iter().any(|(i, _)| i == integration) {
+            acc.push(
+                Error::custom(format!(
+                    "the endpoint of `{written}` is renamed more than once: keep one"
+                ))
+                .with_span(&ident),
+            );
+            continue;
+        }
+        let fixed = paas_charm_requirements::integration_by_name(integration.name)
+            .and_then(|spec| spec.endpoint);
+        if fixed.is_none() {
+            acc.push(
+                Error::custom(format!(
+                    "the {} integration binds to its one endpoint of its interface whatever its \
+                     name: remove it from endpoints(...)",
+                    integration.name
+                ))
+                .with_span(&ident),
+            );
+            continue;
+        }
+        let name = lit.value();
+        let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid {
+            acc.push(
+                Error::custom(format!(
+                    "\"{name}\" is not an endpoint name: Juju endpoint names are lowercase \
+                     letters, digits and dashes, starting with a letter"
+                ))
+                .with_span(&lit),
+            );
+            continue;
+        }
+        out.push((integration, lit));
+    }
+    out
 }
 
 /// The charmcraft.yaml to read, and how the expansion names it.
@@ -339,6 +483,56 @@ mod tests {
         let cx = crate::test_support::context(&name, framework, integrations);
         super::check(args, &item, &cx)
             .map_err(|err| err.flatten().into_iter().map(|e| e.to_string()).collect())
+    }
+
+    #[test]
+    fn extension_point_misuses_are_reported_together() {
+        let errors = check_with(
+            quote!(
+                framework = "flask",
+                integrations(postgresql, oauth),
+                endpoints(redis = "cache", oauth = "sso", postgresql = "DB"),
+                custom_integrations(crate::a::Postgresql, crate::Audit, other::Audit)
+            ),
+            unit(),
+            "flask",
+            &["postgresql", "oauth"],
+        )
+        .expect_err("misuses");
+        assert_eq!(
+            errors,
+            [
+                "a custom integration's field is named after its type (`postgresql`), and \
+                 another integration already has that name: rename the type",
+                "a custom integration's field is named after its type (`audit`), and another \
+                 integration already has that name: rename the type",
+                "`redis` is not listed in integrations(...): only a listed integration's \
+                 endpoint can be renamed; list it or remove it from endpoints(...)",
+                "the oauth integration binds to its one endpoint of its interface whatever its \
+                 name: remove it from endpoints(...)",
+                "\"DB\" is not an endpoint name: Juju endpoint names are lowercase letters, \
+                 digits and dashes, starting with a letter",
+            ]
+        );
+    }
+
+    #[test]
+    fn extension_points_reach_the_model() {
+        let charm = check_with(
+            quote!(
+                framework = "flask",
+                custom_integrations(crate::audit::AuditLog),
+                extensions
+            ),
+            unit(),
+            "flask",
+            &[],
+        )
+        .expect("valid");
+        assert!(charm.extensions.is_some());
+        assert_eq!(charm.custom.len(), 1);
+        assert_eq!(charm.custom[0].1, "audit_log");
+        assert!(charm.endpoints.is_empty());
     }
 
     fn unit() -> syn::Item {

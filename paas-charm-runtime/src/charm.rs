@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use crate::extensions::{Extensions, NoExtensions};
 use crate::framework::FrameworkKind;
 use crate::integration::IntegrationSet;
 
@@ -15,6 +16,16 @@ pub trait Charm: 'static {
     /// what the `metadata` command prints endpoints for. The attribute always sets it; the
     /// default is the set without integrations.
     const INTEGRATIONS: &'static [&'static str] = &[];
+
+    /// Endpoints the charm names differently from paas-charm, from the attribute's
+    /// `endpoints(postgresql = "db")`: (the integration's endpoint, the charm's).
+    const ENDPOINTS: &'static [(&'static str, &'static str)] = &[];
+
+    /// The author's extensions: the attribute's `extensions` key returns the charm struct's
+    /// own [`Extensions`] impl; without it, none.
+    fn extensions() -> &'static dyn Extensions {
+        &NoExtensions
+    }
 }
 
 /// The charm binary's `main`: under Juju it dispatches the hook; outside Juju it is a local

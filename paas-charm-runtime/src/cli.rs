@@ -63,16 +63,17 @@ pub(crate) fn all_mut<'a, C: Charm>(
 
 #[cfg(feature = "testing")]
 fn simulate<C: Charm>(path: &str) -> ExitCode {
-    let world = match crate::testing::simulate::World::load(std::path::Path::new(path)) {
+    let mut world = match crate::testing::simulate::World::load(std::path::Path::new(path)) {
         Ok(world) => world,
         Err(err) => {
             eprintln!("error: {err}");
             return ExitCode::from(2);
         }
     };
+    world.meta = world.meta.with_renamed_endpoints(C::ENDPOINTS);
     let (mut listed, mut core) = bind_all::<C>(&world.meta);
     let mut integrations = all_mut::<C>(&mut listed, &mut core);
-    let output = world.run(&mut integrations);
+    let output = world.run_with(&mut integrations, C::extensions(), C::ENDPOINTS);
     println!(
         "{}",
         serde_json::to_string_pretty(&output).unwrap_or_else(|_| "{}".into())

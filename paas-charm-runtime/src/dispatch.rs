@@ -14,7 +14,7 @@ use crate::charm::Charm;
 use crate::juju::{CharmMeta, HookContext, Juju, LogLevel, SubprocessBackend};
 use crate::paas_config::PaasConfig;
 use crate::pebble::PebbleClient;
-use crate::reconcile::{run_hook, Hook};
+use crate::reconcile::{run_hook_with, Hook};
 
 /// Runs the hook Juju dispatched; non-zero exit on an unexpected error.
 pub fn run<C: Charm>() -> ExitCode {
@@ -60,6 +60,8 @@ fn peak_rss_kib() -> Option<u64> {
 fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), String> {
     let charm_dir = juju.ctx.charm_dir.clone();
     let meta = CharmMeta::load(&charm_dir).map_err(|e| format!("cannot load the charm: {e}"))?;
+    let meta = meta.with_renamed_endpoints(C::ENDPOINTS);
+    juju.rename_endpoints(C::ENDPOINTS);
     juju.set_peer_endpoints(meta.peers.keys().cloned());
     let framework = C::FRAMEWORK.info();
     let container = meta.container().unwrap_or(framework.container).to_owned();
@@ -74,7 +76,8 @@ fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), String> {
         paas_config: PaasConfig::load(&charm_dir),
     };
     let event = hook.juju.event().clone();
-    run_hook(hook, &mut integrations).map_err(|e| format!("the {event} hook failed: {e}"))
+    run_hook_with(hook, &mut integrations, C::extensions())
+        .map_err(|e| format!("the {event} hook failed: {e}"))
 }
 
 /// Reports an unexpected error: `juju-log` at ERROR (best effort), stderr, exit 1.

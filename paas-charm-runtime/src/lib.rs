@@ -10,6 +10,7 @@ mod cli;
 pub mod config;
 mod dispatch;
 pub mod env;
+pub mod extensions;
 pub mod framework;
 pub mod integration;
 pub mod juju;
@@ -26,6 +27,7 @@ pub mod yaml;
 pub mod testing;
 
 pub use charm::{run_main, Charm};
+pub use extensions::{Action, Extensions, ExtraAction};
 pub use paas_charm_macros::paas_charm;
 
 /// Items the generated code names. Not part of the public API.

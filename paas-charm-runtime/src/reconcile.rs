@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::env::Env;
+use crate::extensions::{EnvView, ExtensionError, Extensions, NoExtensions};
 use crate::framework::gunicorn::{self, GunicornConfig, WebserverOptions};
 use crate::framework::{self, django, FrameworkInfo, FrameworkKind};
 use crate::integration::{
@@ -80,6 +81,15 @@ pub fn run_hook(
     hook: Hook<'_>,
     integrations: &mut [&mut dyn Integration],
 ) -> Result<(), HookError> {
+    run_hook_with(hook, integrations, &NoExtensions)
+}
+
+/// Runs one hook with the charm's integrations and the author's extensions.
+pub fn run_hook_with(
+    hook: Hook<'_>,
+    integrations: &mut [&mut dyn Integration],
+    extensions: &dyn Extensions,
+) -> Result<(), HookError> {
     let Hook {
         juju,
         pebble,
@@ -87,7 +97,15 @@ pub fn run_hook(
         framework,
         paas_config,
     } = hook;
-    let result = run(juju, pebble, meta, framework, paas_config, integrations);
+    let result = run(
+        juju,
+        pebble,
+        meta,
+        framework,
+        paas_config,
+        integrations,
+        extensions,
+    );
     match result {
         Ok(()) => {
             juju.flush()?;
@@ -107,6 +125,7 @@ fn run(
     framework: &'static FrameworkInfo,
     paas_config: Result<PaasConfig, PaasConfigError>,
     integrations: &mut [&mut dyn Integration],
+    extensions: &dyn Extensions,
 ) -> Result<(), HookError> {
     if !framework::is_supported(framework.kind) {
         let message = format!(
@@ -153,6 +172,7 @@ fn run(
         framework,
         paas_config,
         workload,
+        extensions,
     };
 
     let mut triggers = Vec::new();
@@ -227,6 +247,7 @@ struct Runner<'a> {
     framework: &'static FrameworkInfo,
     paas_config: PaasConfig,
     workload: WorkloadFacts,
+    extensions: &'a dyn Extensions,
 }
 
 /// The state built by the guard, with what integrations contributed.
@@ -293,6 +314,10 @@ impl Runner<'_> {
         integrations: &mut [&mut dyn Integration],
         with_migrations: bool,
     ) -> Result<(), HookError> {
+        let extensions = self.extensions;
+        if let Err(err) = extensions.before_reconcile(&mut self.cx()) {
+            return self.extension_stop(err);
+        }
         let Some(built) = self.guard(integrations)? else {
             return Ok(());
         };
@@ -373,7 +398,19 @@ impl Runner<'_> {
         }
         self.juju.set_ports(&[Port::tcp(self.workload.app_port)])?;
         self.juju.set_status(&Status::active())?;
+        let extensions = self.extensions;
+        extensions
+            .after_reconcile(&mut self.cx())
+            .map_err(extension_stop)?;
         Ok(())
+    }
+
+    /// Sets the status an extension hook asked for, or fails the hook.
+    fn extension_stop(&mut self, err: ExtensionError) -> Result<(), HookError> {
+        match extension_stop(err) {
+            Stop::Status(status) => Ok(self.juju.set_status(&status)?),
+            Stop::Failed(err) => Err(err),
+        }
     }
 
     /// The workload environment, in paas-charm's order (frameworks.md §5.1).
@@ -431,6 +468,18 @@ impl Runner<'_> {
             paas_config: &self.paas_config,
         };
         framework::derived_env(framework.kind, &inputs, &mut env);
+        // The author's extra variables come last: they see (and may override) all the above.
+        let view = EnvView {
+            config: &built.state.config,
+            app_name: &ctx.app_name,
+            unit_name: &ctx.unit_name,
+            base_url,
+            env: &env,
+        };
+        let extra = self.extensions.extra_env(&view);
+        for (name, value) in extra {
+            env.set(name, value);
+        }
         env
     }
 
@@ -647,6 +696,15 @@ impl Runner<'_> {
                 self.create_superuser(integrations)
             }
             other => {
+                let extensions = self.extensions;
+                if let Some(action) = extensions.actions().into_iter().find(|a| a.name == other) {
+                    let params = self.juju.action_params()?;
+                    match action.run(&params, &mut self.cx()) {
+                        Ok(results) => self.juju.action_set(&results)?,
+                        Err(message) => self.juju.action_fail(&message)?,
+                    }
+                    return Ok(());
+                }
                 self.juju
                     .action_fail(&format!("this charm has no action named {other:?}"))?;
                 Ok(())
@@ -682,6 +740,15 @@ impl Runner<'_> {
         let base_url = self.base_url(&built.contributions);
         let env = self.build_env(integrations, &built, &base_url);
         django::create_superuser(self.juju, self.pebble, self.framework, &env)
+    }
+}
+
+fn extension_stop(err: ExtensionError) -> Stop {
+    match err {
+        ExtensionError::Blocked(message) => Stop::Status(Status::blocked(message)),
+        ExtensionError::Waiting(message) => Stop::Status(Status::waiting(message)),
+        ExtensionError::Tool(err) => Stop::Failed(err.into()),
+        ExtensionError::Pebble(err) => Stop::Failed(err.into()),
     }
 }
 

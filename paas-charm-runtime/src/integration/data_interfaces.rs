@@ -143,7 +143,7 @@ pub fn fetch_fields(
         if !user.is_empty() {
             let mut found = Bag::new();
             if let Some(uri) = remote.get("secret-user") {
-                let label = format!("{endpoint}.{id}.user.secret");
+                let label = format!("{}.{id}.user.secret", juju.juju_endpoint(endpoint));
                 found = read_shared_secret(juju, endpoint, uri, &label)?
                     .into_iter()
                     .filter(|(k, _)| user.contains(&k.as_str()))

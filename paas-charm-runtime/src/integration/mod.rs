@@ -162,6 +162,11 @@ pub struct ReadinessView {
 
 /// One relation protocol. All methods but `name` and `bind` have defaults that do nothing, so
 /// each integration implements only what its protocol needs.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is listed in custom_integrations(...) but does not implement `Integration`",
+    note = "implement paas_charm_runtime::integration::Integration for `{Self}` (`bind` and \
+            `name` are required; every other method has a default)"
+)]
 pub trait Integration {
     /// Binds to the charm's metadata: `None` when the metadata has no endpoint for it.
     fn bind(meta: &CharmMeta) -> Option<Self>

@@ -206,6 +206,18 @@ impl CharmMeta {
             .filter(|r| r.interface == interface)
     }
 
+    /// The metadata with `requires` endpoints renamed to paas-charm's names
+    /// (`("postgresql", "db")` serves the charm's `db` endpoint as `postgresql`).
+    pub fn with_renamed_endpoints(&self, renamed: &[(&str, &str)]) -> CharmMeta {
+        let mut meta = self.clone();
+        for (ours, theirs) in renamed {
+            if let Some(relation) = meta.requires.remove(*theirs) {
+                meta.requires.insert((*ours).to_owned(), relation);
+            }
+        }
+        meta
+    }
+
     /// Every `requires` endpoint whose interface is `interface`, in key order.
     pub fn requires_of_interface<'a>(
         &'a self,

@@ -42,6 +42,8 @@ pub struct Juju {
     /// backend cannot tell).
     goal: Option<Option<GoalRelations>>,
     endpoints: HashMap<RelationId, String>,
+    /// Endpoints the charm names differently from paas-charm: (paas-charm's name, the charm's).
+    renamed: Vec<(String, String)>,
 }
 
 impl Juju {
@@ -62,7 +64,32 @@ impl Juju {
             peer_endpoints: BTreeSet::new(),
             goal: None,
             endpoints: HashMap::new(),
+            renamed: Vec::new(),
         }
+    }
+
+    /// Serves paas-charm's endpoint names over the charm's own (`("postgresql", "db")`): the
+    /// hook's event and `goal-state` name the integration's endpoint, and `relation-ids` of
+    /// it asks Juju about the charm's. Call it before anything is read.
+    pub fn rename_endpoints(&mut self, renamed: &[(&str, &str)]) {
+        self.renamed = renamed
+            .iter()
+            .map(|(ours, theirs)| ((*ours).to_owned(), (*theirs).to_owned()))
+            .collect();
+        if let Event::Relation { endpoint, .. } = &mut self.ctx.event {
+            if let Some((ours, _)) = self.renamed.iter().find(|(_, theirs)| theirs == endpoint) {
+                *endpoint = ours.clone();
+            }
+        }
+    }
+
+    /// The endpoint Juju knows for `endpoint` (renamed, or itself): what charm libraries put
+    /// in secret labels (`<endpoint>.<id>.user.secret`).
+    pub fn juju_endpoint<'a>(&'a self, endpoint: &'a str) -> &'a str {
+        self.renamed
+            .iter()
+            .find(|(ours, _)| ours == endpoint)
+            .map_or(endpoint, |(_, theirs)| theirs.as_str())
     }
 
     /// Names the charm's peer endpoints (from its metadata). Their remote application is this
@@ -109,7 +136,8 @@ impl Juju {
             let mut ids = if known_empty {
                 Vec::new()
             } else {
-                self.backend.relation_ids(endpoint)?
+                let juju_endpoint = self.juju_endpoint(endpoint).to_owned();
+                self.backend.relation_ids(&juju_endpoint)?
             };
             if let (
                 Event::Relation {
@@ -379,7 +407,15 @@ impl Juju {
     /// `None` and every endpoint falls back to `relation-ids`.
     fn goal_relations(&mut self) -> Option<&GoalRelations> {
         if self.goal.is_none() {
-            self.goal = Some(self.backend.goal_relations().ok().flatten());
+            let mut goal = self.backend.goal_relations().ok().flatten();
+            if let Some(goal) = &mut goal {
+                for (ours, theirs) in &self.renamed {
+                    if let Some(names) = goal.remove(theirs) {
+                        goal.insert(ours.clone(), names);
+                    }
+                }
+            }
+            self.goal = Some(goal);
         }
         self.goal.as_ref().and_then(Option::as_ref)
     }

@@ -20,7 +20,7 @@ use crate::juju::backend::{
 use crate::juju::{CharmMeta, Event, HookContext, Juju};
 use crate::paas_config::PaasConfig;
 use crate::pebble::{Layer, Plan};
-use crate::reconcile::{run_hook, Hook};
+use crate::reconcile::{run_hook_with, Hook};
 
 /// A resolved scenario (FORMAT.md §1).
 #[derive(Debug, Clone, Deserialize)]
@@ -356,8 +356,20 @@ impl World {
     }
 
     /// Runs the hook with `integrations` and returns the output JSON.
-    pub fn run(mut self, integrations: &mut [&mut dyn Integration]) -> Value {
+    pub fn run(self, integrations: &mut [&mut dyn Integration]) -> Value {
+        self.run_with(integrations, &crate::extensions::NoExtensions, &[])
+    }
+
+    /// Runs the hook with `integrations`, the author's extensions and renamed endpoints
+    /// (`Charm::ENDPOINTS`; `meta` must already be renamed); returns the output JSON.
+    pub fn run_with(
+        mut self,
+        integrations: &mut [&mut dyn Integration],
+        extensions: &dyn crate::extensions::Extensions,
+        renamed: &[(&str, &str)],
+    ) -> Value {
         let mut juju = Juju::new(Box::new(self.backend.clone()), self.ctx.clone());
+        juju.rename_endpoints(renamed);
         let paas_config = self.paas_config();
         let hook = Hook {
             juju: &mut juju,
@@ -366,7 +378,7 @@ impl World {
             framework: self.framework.info(),
             paas_config,
         };
-        let result = run_hook(hook, integrations);
+        let result = run_hook_with(hook, integrations, extensions);
         drop(juju);
         let backend = self.backend.0.borrow().clone();
         self.output(&backend, result.err().map(|e| e.to_string()))
