@@ -294,6 +294,36 @@ pub fn the_peer_relation_is_read_once(charm: &Arc<CharmBinary>) {
     assert_eq!(calls.len(), total, "a hook tool call was repeated");
 }
 
+pub fn config_changed_asks_juju_only_for_what_exists(charm: &Arc<CharmBinary>) {
+    let mut world = World::new(charm);
+    world.with_postgresql(true);
+    let out = world.run(&Hook::new("hooks/config-changed")).unwrap();
+    ok(&out);
+    let calls = out.tool_calls();
+    assert_eq!(calls.get("goal-state"), Some(&1), "{calls:?}");
+    let mut asked: Vec<&str> = out
+        .juju
+        .calls
+        .iter()
+        .filter(|c| c.tool == "relation-ids")
+        .filter_map(|c| c.args.last().map(String::as_str))
+        .collect();
+    asked.sort_unstable();
+    assert_eq!(
+        asked,
+        ["postgresql", "secret-storage"],
+        "relation-ids only for the peer endpoint and endpoints goal-state lists"
+    );
+    assert!(
+        !out.juju
+            .calls
+            .iter()
+            .any(|c| c.tool == "relation-list" && c.args.contains(&"--app".to_owned())),
+        "remote apps come from goal-state and the metadata: {:?}",
+        out.juju.calls
+    );
+}
+
 /// One line per example charm: `<module>: "<package>"`.
 macro_rules! frameworks {
     ($($name:ident: $package:literal),* $(,)?) => {$(
@@ -345,6 +375,10 @@ macro_rules! frameworks {
                 super::missing_juju_variables_are_named(&charm());
             }
             #[test]
+            fn config_changed_asks_juju_only_for_what_exists() {
+                super::config_changed_asks_juju_only_for_what_exists(&charm());
+            }
+            #[test]
             fn the_peer_relation_is_read_once() {
                 super::the_peer_relation_is_read_once(&charm());
             }
@@ -354,4 +388,9 @@ macro_rules! frameworks {
 
 frameworks! {
     flask: "flask-k8s",
+    django: "django-k8s",
+    fastapi: "fastapi-k8s",
+    go: "go-k8s",
+    expressjs: "expressjs-k8s",
+    spring_boot: "spring-boot-k8s",
 }
