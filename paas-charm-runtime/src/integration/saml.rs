@@ -11,20 +11,17 @@
 //! Env: `SAML_ENTITY_ID`, `SAML_METADATA_URL`, `SAML_SINGLE_SIGN_ON_REDIRECT_URL` (the
 //! `SingleSignOnService` endpoint whose binding says redirect), `SAML_SIGNING_CERTIFICATE`;
 //! Spring Boot's relying-party properties instead, with the signing certificate pushed to
-//! `/app/saml.cert`. A relation-changed with provider data reconciles with migrations; broken
+//! `/app/saml.cert` ([`spring_boot::saml_certificate_file`]). A relation-changed with provider data reconciles with migrations; broken
 //! does nothing.
 
 use super::validated_url::http_url;
 use super::{Contributions, Cx, Integration, IntegrationError, Trigger};
 use crate::env::Env;
-use crate::framework::{FrameworkInfo, FrameworkKind};
+use crate::framework::{spring_boot, FrameworkInfo, FrameworkKind};
 use crate::juju::{Bag, CharmMeta, Event, LogLevel, RelationEventKind};
 
 /// The endpoint name.
 pub const ENDPOINT: &str = "saml";
-
-/// Where Spring Boot finds the signing certificate.
-pub const SPRING_CERT_PATH: &str = "/app/saml.cert";
 
 /// paas-charm's Blocked message for SAML data that does not validate.
 pub const INVALID: &str = "Invalid saml relation data.";
@@ -172,7 +169,7 @@ impl Integration for Saml {
                     format!(
                         "{reg}.assertingparty.verification.credentials[0].certificate-location"
                     ),
-                    format!("file:{SPRING_CERT_PATH}"),
+                    format!("file:{}", spring_boot::SAML_CERTIFICATE_PATH),
                 );
             }
             return;
@@ -200,18 +197,8 @@ impl Integration for Saml {
             return;
         };
         if self.spring_boot {
-            out.files.push((SPRING_CERT_PATH.to_owned(), pem(cert)));
+            out.files.push(spring_boot::saml_certificate_file(cert));
         }
-    }
-}
-
-/// The certificate as a PEM block, unless it already is one.
-pub fn pem(cert: &str) -> String {
-    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-    if cert.starts_with(BEGIN) {
-        cert.to_owned()
-    } else {
-        format!("{BEGIN}\n{cert}\n-----END CERTIFICATE-----")
     }
 }
 
@@ -425,12 +412,10 @@ requires:
         assert_eq!(
             out.files,
             vec![(
-                SPRING_CERT_PATH.to_owned(),
+                "/app/saml.cert".to_owned(),
                 format!("-----BEGIN CERTIFICATE-----\n{CERT}\n-----END CERTIFICATE-----")
             )]
         );
-        let already = "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----";
-        assert_eq!(pem(already), already);
     }
 
     #[test]
