@@ -60,6 +60,7 @@ fn peak_rss_kib() -> Option<u64> {
 fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), String> {
     let charm_dir = juju.ctx.charm_dir.clone();
     let meta = CharmMeta::load(&charm_dir).map_err(|e| format!("cannot load the charm: {e}"))?;
+    juju.set_peer_endpoints(meta.peers.keys().cloned());
     let framework = C::FRAMEWORK.info();
     let container = meta.container().unwrap_or(framework.container).to_owned();
     let mut pebble = PebbleClient::for_container(&container);

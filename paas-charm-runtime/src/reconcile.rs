@@ -126,14 +126,25 @@ fn run(
                 .map_err(Into::into)
         }
     };
-    let workload = match crate::state::workload_facts(juju, framework) {
+    if !framework.kind.is_gunicorn() {
+        match crate::state::check_framework_config(juju, framework) {
+            Ok(()) => {}
+            Err(StateError::Config(err)) => {
+                return juju
+                    .set_status(&Status::blocked(err.to_string()))
+                    .map_err(Into::into)
+            }
+            Err(StateError::Tool(err)) => return Err(err.into()),
+        }
+    }
+    let config = juju.config()?.clone();
+    let workload = match framework::workload_facts(framework.kind, &config) {
         Ok(facts) => facts,
-        Err(StateError::Config(err)) => {
+        Err(err) => {
             return juju
                 .set_status(&Status::blocked(err.to_string()))
                 .map_err(Into::into)
         }
-        Err(StateError::Tool(err)) => return Err(err.into()),
     };
     let mut run = Runner {
         juju,
@@ -158,6 +169,7 @@ fn run(
     }
 
     let event = run.juju.event().clone();
+    let mut update_status_guarded = false;
     match &event {
         Event::Relation {
             endpoint,
@@ -177,7 +189,8 @@ fn run(
             kind: WorkloadEventKind::PebbleReady,
         } if container == framework.container => triggers.push(Trigger::Reconcile),
         Event::UpdateStatus => {
-            let failed = run.guard(integrations)?.is_some()
+            update_status_guarded = run.guard(integrations)?.is_some();
+            let failed = update_status_guarded
                 && migration::read_status(run.pebble, framework) == MigrationStatus::Failed;
             if failed {
                 triggers.push(Trigger::Reconcile);
@@ -187,6 +200,19 @@ fn run(
     }
     for trigger in triggers {
         run.reconcile(integrations, trigger == Trigger::ReconcileWithMigrations)?;
+    }
+    if update_status_guarded {
+        for integration in integrations.iter_mut() {
+            let mut cx = run.cx();
+            match integration.update_status(&mut cx) {
+                Ok(()) => {}
+                Err(IntegrationError::InvalidData(message)) => {
+                    run.juju.set_status(&Status::blocked(message))?;
+                    return Ok(());
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
     }
     if let Event::Action(name) = &event {
         run.action(name, integrations)?;

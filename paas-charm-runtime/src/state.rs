@@ -7,7 +7,6 @@ use serde_json::Value;
 use crate::config::{ConfigError, Problem};
 use crate::env::python_json::encode_env_value;
 use crate::framework::{self, FrameworkInfo};
-use crate::integration::WorkloadFacts;
 use crate::juju::{Bag, CharmMeta, ConfigValues, HookToolError, Juju, OptionType, SecretQuery};
 use crate::secret_storage::PeerState;
 
@@ -90,24 +89,18 @@ impl CharmState {
     }
 }
 
-/// The workload's ports and metrics, as paas-charm computes them while the charm object is
-/// built: Gunicorn frameworks from fixed values; the others from their validated model, the
-/// `app-secret-key-id` secret included (frameworks.md §0.9, §4.5).
-pub fn workload_facts(
+/// Validates the framework config model as paas-charm 1.x's charm constructor does for the
+/// frameworks other than Flask and Django (frameworks.md §4.5, §0.9): the `-id` secret is
+/// resolved first (its problems are reported alone, as a pydantic "before" validator's are),
+/// then the options. paas-charm fails every hook on these; the caller blocks instead.
+pub fn check_framework_config(
     juju: &mut Juju,
     framework: &'static FrameworkInfo,
-) -> Result<WorkloadFacts, StateError> {
+) -> Result<(), StateError> {
     let config = juju.config()?.clone();
-    let key = if framework.kind.is_gunicorn() {
-        None
-    } else {
-        resolve_secret_key(juju, &config, &secret_key_option(framework))?
-    };
-    Ok(framework::workload_facts(
-        framework.kind,
-        &config,
-        key.as_deref(),
-    )?)
+    let key = resolve_secret_key(juju, &config, &secret_key_option(framework))?;
+    framework::framework_env(framework.kind, &config, key.as_deref())?;
+    Ok(())
 }
 
 fn truthy(value: Option<&Value>) -> bool {

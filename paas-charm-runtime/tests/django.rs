@@ -462,3 +462,22 @@ fn odd_values_never_fail_the_hook() {
         }
     }
 }
+
+#[test]
+fn any_database_satisfies_django() {
+    let mut s = base();
+    s["metadata"]["requires"]["postgresql"]["optional"] = json!(true);
+    s["metadata"]["requires"]["mysql"] =
+        json!({"interface": "mysql_client", "optional": true, "limit": 1});
+    s["relations"] = json!([{"endpoint": "mysql", "interface": "mysql_client", "id": 2,
+        "remote_app_name": "mysql-k8s",
+        "remote_app_data": {"database": "django-k8s", "endpoints": "test-mysql:3306",
+            "username": "test-username", "password": "test-password"},
+        "remote_units_data": {"0": {}}, "local_app_data": {}, "local_unit_data": {}}]);
+    let out = run(s);
+    assert_eq!(unit_status(&out), ("active".to_owned(), String::new()));
+    assert_eq!(
+        env(&out)["MYSQL_DB_CONNECT_STRING"],
+        "mysql://test-username:test-password@test-mysql:3306/django-k8s"
+    );
+}

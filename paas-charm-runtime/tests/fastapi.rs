@@ -349,3 +349,43 @@ fn constructor_validation_blocks_every_hook() {
         )
     );
 }
+
+#[test]
+fn paas_config_scrape_jobs_and_rejected_keys() {
+    let mut s = base();
+    s["paas_config"] = json!({"framework_logging_format": "json", "prometheus": {"scrape_configs": [
+        {"job_name": "worker", "metrics_path": "/worker-metrics",
+         "static_configs": [{"targets": ["*:9100"]}]}]}});
+    s["event"] = json!("metrics-endpoint-relation-joined");
+    s["event_args"] = json!({"relation_id": 2, "remote_unit": 0});
+    s["relations"] = json!([{"endpoint": "metrics-endpoint", "interface": "prometheus_scrape",
+        "id": 2, "remote_app_name": "prometheus", "remote_app_data": {},
+        "remote_units_data": {"0": {}}, "local_app_data": {}, "local_unit_data": {}}]);
+    let out = run(s);
+    assert_eq!(
+        out["relations"][1]["local_app_data"]["scrape_jobs"],
+        r#"[{"metrics_path": "/metrics", "static_configs": [{"targets": ["*:8080"]}]}, {"metrics_path": "/worker-metrics", "static_configs": [{"targets": ["*:9100"]}], "job_name": "worker"}]"#
+    );
+    for (key, message) in [
+        (
+            json!({"port": 8000}),
+            "Invalid paas-config.yaml:         invalid options: port",
+        ),
+        (
+            json!({"metrics-port": 9464}),
+            "Invalid paas-config.yaml:         invalid options: metrics-port",
+        ),
+        (
+            json!({"framework_logging_format": "JSON"}),
+            "Invalid paas-config.yaml:         invalid options: framework-logging-format",
+        ),
+    ] {
+        let mut s = base();
+        s["paas_config"] = key;
+        let out = run(s);
+        assert_eq!(
+            unit_status(&out),
+            ("blocked".to_owned(), message.to_owned())
+        );
+    }
+}

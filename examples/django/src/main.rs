@@ -5,7 +5,9 @@ use paas_charm_runtime::paas_charm;
 /// The Django example charm.
 #[paas_charm(
     framework = "django",
-    integrations(postgresql, mongodb, redis, s3, oauth),
-    unhandled_endpoints("http-proxy", "openfga", "smtp", "tracing")
+    integrations(
+        postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, saml, oauth, openfga, tracing,
+        smtp, http_proxy
+    )
 )]
 pub struct DjangoCharm;

@@ -78,13 +78,17 @@ fn declares_the_example_endpoints() {
             ("ingress", "ingress", true),
             ("logging", "loki_push_api", true),
             ("mongodb", "mongodb_client", false),
+            ("mysql", "mysql_client", false),
             ("oidc", "oauth", false),
             ("openfga", "openfga", false),
             ("postgresql", "postgresql_client", true),
+            ("rabbitmq", "rabbitmq", false),
             ("redis", "redis", false),
             ("s3", "s3", false),
+            ("saml", "saml", false),
             ("smtp", "smtp", false),
             ("tracing", "tracing", false),
+            ("valkey", "valkey_client", false),
         ]
     );
     assert_eq!(

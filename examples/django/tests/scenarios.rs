@@ -6,10 +6,7 @@ use std::process::Command;
 
 /// Scenarios that need an integration module that has not landed yet. The test fails when one
 /// of them starts passing (so this list only shrinks) or when any other scenario fails.
-const PENDING: &[&str] = &[
-    // ingress (branch integ)
-    "django_allowed_hosts_with_ingress",
-];
+const PENDING: &[&str] = &[];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

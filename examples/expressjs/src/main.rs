@@ -5,7 +5,9 @@ use paas_charm_runtime::paas_charm;
 /// The Express.js example charm (PostgreSQL is required, as in paas-charm's example).
 #[paas_charm(
     framework = "expressjs",
-    integrations(postgresql, oauth),
-    unhandled_endpoints("http-proxy", "openfga", "smtp", "tracing")
+    integrations(
+        postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, saml, oauth, openfga, tracing,
+        smtp, http_proxy
+    )
 )]
 pub struct ExpressJsCharm;

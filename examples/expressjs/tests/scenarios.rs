@@ -7,16 +7,7 @@ use std::process::Command;
 /// Scenarios that need an integration module that has not landed yet (named in the comment;
 /// the module must also be added to this charm's attribute). The test fails when one of them
 /// starts passing (so this list only shrinks) or when any other scenario fails.
-const PENDING: &[&str] = &[
-    // http-proxy
-    "expressjs_http_proxy_ready",
-    // openfga
-    "expressjs_openfga_relation_created",
-    // smtp, tracing
-    "expressjs_smtp_tracing",
-    // ingress
-    "expressjs_upgrade_charm_ingress",
-];
+const PENDING: &[&str] = &[];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -5,7 +5,9 @@ use paas_charm_runtime::paas_charm;
 /// The FastAPI example charm.
 #[paas_charm(
     framework = "fastapi",
-    integrations(postgresql, mysql, rabbitmq, s3, oauth),
-    unhandled_endpoints("http-proxy", "openfga", "saml", "smtp", "tracing")
+    integrations(
+        postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, saml, oauth, openfga, tracing,
+        smtp, http_proxy
+    )
 )]
 pub struct FastApiCharm;

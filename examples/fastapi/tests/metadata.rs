@@ -67,15 +67,18 @@ fn declares_the_example_endpoints() {
             ("http-proxy", "http_proxy", false),
             ("ingress", "ingress", true),
             ("logging", "loki_push_api", true),
+            ("mongodb", "mongodb_client", false),
             ("mysql", "mysql_client", false),
             ("oidc", "oauth", false),
             ("openfga", "openfga", false),
             ("postgresql", "postgresql_client", false),
             ("rabbitmq", "rabbitmq", false),
+            ("redis", "redis", false),
             ("s3", "s3", false),
             ("saml", "saml", false),
             ("smtp", "smtp", false),
             ("tracing", "tracing", false),
+            ("valkey", "valkey_client", false),
         ]
     );
     assert_eq!(

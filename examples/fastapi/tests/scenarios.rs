@@ -6,12 +6,7 @@ use std::process::Command;
 
 /// Scenarios that need an integration module that has not landed yet. The test fails when one
 /// of them starts passing (so this list only shrinks) or when any other scenario fails.
-const PENDING: &[&str] = &[
-    // rabbitmq, s3 and saml (branch data)
-    "fastapi_rabbitmq_s3_saml_added",
-    // ingress (branch integ)
-    "fastapi_update_status_non_leader_ingress",
-];
+const PENDING: &[&str] = &[];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

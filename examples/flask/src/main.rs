@@ -3,11 +3,12 @@
 use paas_charm_runtime::paas_charm;
 
 /// The Flask example charm. Its charmcraft.yaml declares every endpoint of paas-charm's Flask
-/// example; those whose integration this release does not implement yet are named in
-/// `unhandled_endpoints` (the attribute refuses a declared endpoint it would silently ignore).
+/// example, and the attribute lists every integration for them.
 #[paas_charm(
     framework = "flask",
-    integrations(postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, oauth),
-    unhandled_endpoints("http-proxy", "openfga", "saml", "smtp", "tracing")
+    integrations(
+        postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, saml, oauth, openfga, tracing,
+        smtp, http_proxy
+    )
 )]
 pub struct FlaskCharm;

@@ -29,7 +29,8 @@ fn metadata_prints_the_sections_and_check_reports_a_gap() {
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.starts_with(
         "# The charmcraft.yaml sections this flask charm needs (integrations: postgresql, mysql, \
-         mongodb, redis, valkey, s3, rabbitmq, oauth).\nassumes:\n  - k8s-api\ncontainers:\n  flask-app:\n    resource: \
+         mongodb, redis, valkey, s3, rabbitmq, saml, oauth, openfga, tracing, smtp, \
+         http-proxy).\nassumes:\n  - k8s-api\ncontainers:\n  flask-app:\n    resource: \
          flask-app-image\n"
     ));
     assert!(text.contains("  oidc:\n    interface: oauth\n    optional: true\n    limit: 1\n"));

@@ -6,19 +6,7 @@ use std::process::Command;
 
 /// Scenarios that need an integration module that has not landed yet. The test fails when one
 /// of them starts passing (so this list only shrinks) or when any other scenario fails.
-const PENDING: &[&str] = &[
-    "flask_http_proxy_pending_blocked",
-    "flask_http_proxy_ready_with_user",
-    "flask_ingress_ready_leader",
-    "flask_ingress_ready_non_leader",
-    "flask_oauth_with_ingress",
-    "flask_openfga_token_secret",
-    "flask_saml_data_available",
-    "flask_smtp_password_secret",
-    "flask_tracing_endpoint",
-    "flask_update_status_migration_completed",
-    "flask_update_status_retries_failed_migration",
-];
+const PENDING: &[&str] = &[];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -4,10 +4,13 @@
 
 use paas_charm_runtime::paas_charm;
 
-/// The Go example charm.
+/// The Go example charm: every integration paas-charm supports (optional endpoints beyond
+/// paas-charm's example are declared in charmcraft.yaml).
 #[paas_charm(
     framework = "go",
-    integrations(postgresql, redis, s3, rabbitmq, oauth),
-    unhandled_endpoints("http-proxy", "openfga", "smtp", "tracing")
+    integrations(
+        postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, saml, oauth, openfga, tracing,
+        smtp, http_proxy
+    )
 )]
 pub struct GoCharm;

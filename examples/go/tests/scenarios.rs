@@ -7,10 +7,7 @@ use std::process::Command;
 /// Scenarios that need an integration module that has not landed yet (named in the comment;
 /// the module must also be added to this charm's attribute). The test fails when one of them
 /// starts passing (so this list only shrinks) or when any other scenario fails.
-const PENDING: &[&str] = &[
-    // ingress
-    "go_ingress_non_leader",
-];
+const PENDING: &[&str] = &[];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -5,7 +5,9 @@ use paas_charm_runtime::paas_charm;
 /// The Spring Boot example charm.
 #[paas_charm(
     framework = "spring-boot",
-    integrations(postgresql, mysql, mongodb, redis, s3, rabbitmq, oauth),
-    unhandled_endpoints("http-proxy", "openfga", "saml", "smtp", "tracing")
+    integrations(
+        postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, saml, oauth, openfga, tracing,
+        smtp, http_proxy
+    )
 )]
 pub struct SpringBootCharm;

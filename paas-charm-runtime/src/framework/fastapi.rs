@@ -141,9 +141,11 @@ pub fn framework_env(
 
 /// The app port (`webserver-port`) and the scrape target (`metrics-port`, `metrics-path`).
 /// paas-charm computes these while building the charm object, so an invalid option fails
-/// there (we block with the same message).
-pub fn workload_facts(config: &ConfigValues) -> Result<WorkloadFacts, ConfigError> {
-    let secret_key = config.get("app-secret-key").and_then(Value::as_str);
+/// there (we block with the same message). `secret_key` is the resolved `app-secret-key`.
+pub fn workload_facts(
+    config: &ConfigValues,
+    secret_key: Option<&str>,
+) -> Result<WorkloadFacts, ConfigError> {
     let model = FastApiConfig::parse(config, secret_key)?;
     Ok(WorkloadFacts {
         app_port: model.port,
@@ -240,7 +242,7 @@ mod tests {
                 "APP_SECRET_KEY=k"
             ]
         );
-        let facts = workload_facts(&config(json!({"webserver-port": 9000}))).unwrap();
+        let facts = workload_facts(&config(json!({"webserver-port": 9000})), None).unwrap();
         assert_eq!(
             facts,
             WorkloadFacts {
@@ -288,7 +290,7 @@ mod tests {
             "        invalid options: webserver-log-level, webserver-workers"
         );
         assert_eq!(
-            workload_facts(&config(json!({"app-secret-key": ""})))
+            workload_facts(&config(json!({})), Some(""))
                 .unwrap_err()
                 .to_string(),
             "        invalid options: app-secret-key"

@@ -329,4 +329,23 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn paas_config_json_logging_and_2_0_keys_block() {
+        let out =
+            run(go_scenario().set("paas_config", json!({"framework_logging_format": "json"})));
+        assert_eq!(
+            out["unit_status"],
+            json!({"name": "blocked", "message": "framework_logging_format 'LoggingFormat.JSON' is not supported for the 'go' framework. Supported frameworks: ['django', 'fastapi', 'flask']."})
+        );
+        let out = run(go_scenario().set("paas_config", json!({"port": 8081})));
+        assert_eq!(
+            out["unit_status"],
+            json!({"name": "blocked", "message": "Invalid paas-config.yaml:         invalid options: port"})
+        );
+        let out =
+            run(go_scenario().set("paas_config", json!({"framework_logging_format": "none"})));
+        let message = out["unit_status"]["message"].as_str().unwrap_or_default();
+        assert!(!message.contains("paas-config") && !message.contains("logging"));
+    }
 }

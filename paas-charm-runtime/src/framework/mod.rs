@@ -242,14 +242,14 @@ pub fn framework_env(
 }
 
 /// Ports and metrics of the workload (frameworks.md §0.5). Gunicorn frameworks use fixed
-/// values in 1.x. The other frameworks validate their whole model here (`key` is the resolved
-/// `app-secret-key`), as paas-charm does in the charm's constructor (§4.5): an invalid option
-/// ends every hook Blocked.
+/// values in 1.x.
 pub fn workload_facts(
     kind: FrameworkKind,
     config: &ConfigValues,
-    key: Option<&str>,
 ) -> Result<WorkloadFacts, ConfigError> {
+    // Go, Express.js and Spring Boot: the options as the model reads them (the `-id` secret
+    // was checked before, with the whole model, by `state::check_framework_config`).
+    let key = config.get("app-secret-key").and_then(|v| v.as_str());
     match kind {
         FrameworkKind::Go => go::GoConfig::from_config(config, key).map(|c| c.workload()),
         FrameworkKind::ExpressJs => {
@@ -263,11 +263,7 @@ pub fn workload_facts(
             metrics_port: Some(9102),
             metrics_path: Some("/metrics".into()),
         }),
-        FrameworkKind::FastApi => {
-            // paas-charm validates the whole model while it builds the charm object.
-            fastapi::framework_env(config, key)?;
-            fastapi::workload_facts(config)
-        }
+        FrameworkKind::FastApi => fastapi::workload_facts(config, key),
     }
 }
 

@@ -109,6 +109,23 @@ pub fn actuator_mapping(path: &str) -> Option<(String, String)> {
     Some((format!("/{}", rest.join("/")), (*last).to_owned()))
 }
 
+/// Where Spring Boot's SAML properties point for the signing certificate
+/// (`...credentials[0].certificate-location=file:/app/saml.cert`).
+pub const SAML_CERTIFICATE_PATH: &str = "/app/saml.cert";
+
+/// The SAML signing certificate file paas-charm pushes for Spring Boot when it builds the app
+/// (frameworks.md §9.2): (path, content), the certificate wrapped in PEM markers unless it
+/// already starts with the BEGIN line. The SAML integration adds it to the reconcile's files.
+pub fn saml_certificate_file(signing_certificate: &str) -> (String, String) {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    let content = if signing_certificate.starts_with(BEGIN) {
+        signing_certificate.to_owned()
+    } else {
+        format!("{BEGIN}\n{signing_certificate}\n-----END CERTIFICATE-----")
+    };
+    (SAML_CERTIFICATE_PATH.to_owned(), content)
+}
+
 /// Spring Boot's additions after the integrations' variables.
 pub fn finish_env(workload: &WorkloadFacts, tracing_ready: bool, env: &mut Env) {
     if !tracing_ready {
@@ -155,6 +172,21 @@ mod tests {
         assert_eq!(mapping("/a/b/c"), Some(("/a/b".into(), "c".into())));
         assert_eq!(mapping("a//b/"), Some(("/a".into(), "b".into())));
         assert_eq!(mapping("/"), None);
+    }
+
+    #[test]
+    fn saml_certificate_is_wrapped_once() {
+        // spring-boot/springboot_saml_ingress: x509certs "MIIBexampleCERT".
+        assert_eq!(
+            saml_certificate_file("MIIBexampleCERT"),
+            (
+                "/app/saml.cert".to_owned(),
+                "-----BEGIN CERTIFICATE-----\nMIIBexampleCERT\n-----END CERTIFICATE-----"
+                    .to_owned()
+            )
+        );
+        let pem = "-----BEGIN CERTIFICATE-----\nABC\n-----END CERTIFICATE-----";
+        assert_eq!(saml_certificate_file(pem).1, pem);
     }
 
     #[test]
@@ -314,5 +346,24 @@ mod tests {
             );
             assert_eq!(out["opened_ports"], json!([]));
         }
+    }
+
+    #[test]
+    fn paas_config_json_logging_and_2_0_keys_block() {
+        let out =
+            run(spring_scenario().set("paas_config", json!({"framework_logging_format": "json"})));
+        assert_eq!(
+            out["unit_status"],
+            json!({"name": "blocked", "message": "framework_logging_format 'LoggingFormat.JSON' is not supported for the 'spring-boot' framework. Supported frameworks: ['django', 'fastapi', 'flask']."})
+        );
+        let out = run(spring_scenario().set("paas_config", json!({"port": 8081})));
+        assert_eq!(
+            out["unit_status"],
+            json!({"name": "blocked", "message": "Invalid paas-config.yaml:         invalid options: port"})
+        );
+        let out =
+            run(spring_scenario().set("paas_config", json!({"framework_logging_format": "none"})));
+        let message = out["unit_status"]["message"].as_str().unwrap_or_default();
+        assert!(!message.contains("paas-config") && !message.contains("logging"));
     }
 }

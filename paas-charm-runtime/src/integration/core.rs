@@ -13,6 +13,9 @@ pub struct Core {
 impl IntegrationSet for Core {
     fn bind(meta: &CharmMeta) -> Self {
         let mut bound: Vec<Box<dyn Integration>> = Vec::new();
+        if let Some(ingress) = super::ingress::Ingress::bind(meta) {
+            bound.push(Box::new(ingress));
+        }
         if let Some(metrics) = super::metrics_endpoint::MetricsEndpoint::bind(meta) {
             bound.push(Box::new(metrics));
         }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::cos::Topology;
-use super::{Contributions, Cx, Integration, IntegrationError, Trigger};
+use super::{Cx, Integration, IntegrationError, Trigger};
 use crate::env::python_json::dumps;
 use crate::juju::{CharmMeta, Event, RelationEventKind, Scope, WorkloadEventKind};
 use crate::pebble::{Layer, LogTarget};
@@ -98,11 +98,9 @@ impl Integration for Logging {
         self.layer.is_some()
     }
 
-    fn contribute(&self, out: &mut Contributions) {
-        if let Some(layer) = &self.layer {
-            out.layers.push(layer.clone());
-        }
-    }
+    // No `contribute`: the library writes the layer only on its own events (logging relation
+    // events and pebble-ready, `handle_event`); a reconcile for another event adds no
+    // log-forwarding layer in paas-charm.
 }
 
 /// `<container>-log-forwarding`.
@@ -251,9 +249,11 @@ mod tests {
         assert_eq!(target.labels["product"], "Juju");
         assert_eq!(target.labels.len(), 7);
         l.load(&mut w.cx()).expect("load");
-        let mut out = Contributions::default();
+        assert!(l.is_ready());
+        // Only the library's own events write the layer; a reconcile adds nothing.
+        let mut out = crate::integration::Contributions::default();
         l.contribute(&mut out);
-        assert_eq!(out.layers, vec![(label, layer)]);
+        assert!(out.layers.is_empty());
     }
 
     #[test]

@@ -218,6 +218,12 @@ pub trait Integration {
     /// Adds its other effects (after `load`).
     fn contribute(&self, _out: &mut Contributions) {}
 
+    /// Runs on `update-status` once the guard passed, after the retry reconcile if there was
+    /// one (ingress re-publishes its data here).
+    fn update_status(&mut self, _cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
+        Ok(())
+    }
+
     /// Runs after a successful reconcile (the app is configured and Active is about to be set).
     fn after_reconcile(&mut self, _cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
         Ok(())
@@ -252,8 +258,15 @@ pub fn rank(order: &[&str], name: &str) -> usize {
 
 pub mod cos;
 pub mod grafana_dashboard;
+pub mod http_proxy;
+pub mod ingress;
 pub mod logging;
 pub mod metrics_endpoint;
 pub mod oauth;
+pub mod openfga;
+pub mod saml;
+pub mod smtp;
 #[cfg(test)]
 mod test_support;
+pub mod tracing;
+pub mod validated_url;

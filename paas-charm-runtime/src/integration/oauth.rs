@@ -7,7 +7,7 @@ use super::{Cx, Integration, IntegrationError, ReadinessView, Trigger};
 use crate::env::python_json::dumps;
 use crate::env::Env;
 use crate::framework::{FrameworkInfo, FrameworkKind};
-use crate::juju::{CharmMeta, Event, RelationEventKind, Scope, SecretQuery, Status};
+use crate::juju::{CharmMeta, Event, HookToolError, RelationEventKind, Scope, SecretQuery, Status};
 
 /// The provider keys the schema requires.
 const REQUIRED_KEYS: &[&str] = &[
@@ -204,12 +204,22 @@ impl Integration for OAuth {
             }
         }
         let secret_id = get("client_secret_id").unwrap_or_default();
-        let secret = cx.juju.secret(&SecretQuery {
-            id: Some(secret_id),
-            label: None,
-            refresh: false,
-            peek: false,
-        })?;
+        let secret =
+            cx.juju
+                .secret(&SecretQuery {
+                    id: Some(secret_id),
+                    label: None,
+                    refresh: false,
+                    peek: false,
+                })
+                .map_err(|err| match err {
+                    // paas-charm fails the hook on a secret it cannot read; we block.
+                    HookToolError::SecretNotFound { .. }
+                    | HookToolError::PermissionDenied { .. } => IntegrationError::InvalidData(
+                        "Invalid oauth relation data: the client secret cannot be read.".into(),
+                    ),
+                    other => IntegrationError::Tool(other),
+                })?;
         let client_secret = secret.get("secret").cloned().ok_or_else(|| {
             IntegrationError::InvalidData(
                 "Invalid oauth relation data: the client secret has no 'secret' key.".into(),
@@ -344,18 +354,12 @@ pub fn redirect_uri(base_url: &str, path: &str) -> String {
     )
 }
 
-/// The base URL before the reconcile: the ingress URL from the `ingress` relation's provider
-/// (`{"url": ...}` under `ingress`), else `http://<app>.<model>:<port>`.
+/// The base URL before the reconcile: the ingress URL (normalised as the ingress library
+/// does) when the `ingress` relation provides a usable one, else `http://<app>.<model>:<port>`.
 fn base_url_from_relations(cx: &mut Cx<'_>) -> Result<String, IntegrationError> {
-    if let Some(relation) = cx.juju.relation("ingress")? {
-        let bag = cx.juju.remote_app_bag(relation.id)?;
-        let url = bag
-            .get("ingress")
-            .and_then(|t| serde_json::from_str::<Value>(t).ok())
-            .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_owned));
-        if let Some(url) = url {
-            return Ok(url);
-        }
+    // Unusable ingress data blocks the reconcile later; the registration falls back meanwhile.
+    if let Ok(Some(url)) = super::ingress::url_from_relation(cx) {
+        return Ok(url);
     }
     let ctx = &cx.juju.ctx;
     Ok(format!(
@@ -586,6 +590,82 @@ mod tests {
             Some(Status::blocked(
                 "Ingress relation is required for OIDC to work correctly!"
             ))
+        );
+    }
+
+    #[test]
+    fn missing_or_unreadable_client_secret_blocks() {
+        let mut w = oauth_world(json!({}));
+        let mut backend = crate::testing::MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        backend.relations = vec![relation(3, "oidc", "oauth", "hydra", hydra_bag(), bag(&[]))];
+        w.juju = crate::juju::Juju::new(Box::new(backend), w.juju.ctx.clone());
+        let mut o = OAuth::bind(&w.meta).expect("bound");
+        assert_eq!(
+            o.load(&mut w.cx()).expect_err("no secret").to_string(),
+            "Invalid oauth relation data: the client secret cannot be read."
+        );
+        let mut w = oauth_world(json!({}));
+        let mut backend = crate::testing::MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        backend.relations = vec![relation(3, "oidc", "oauth", "hydra", hydra_bag(), bag(&[]))];
+        backend.secrets = vec![MemorySecret {
+            id: "secret:6ba1b7otbbqne9ec8h74".into(),
+            tracked_content: bag(&[("other", "x")]),
+            ..MemorySecret::default()
+        }];
+        w.juju = crate::juju::Juju::new(Box::new(backend), w.juju.ctx.clone());
+        assert_eq!(
+            o.load(&mut w.cx()).expect_err("no key").to_string(),
+            "Invalid oauth relation data: the client secret has no 'secret' key."
+        );
+    }
+
+    #[test]
+    fn scopes_without_openid_block_even_without_a_relation() {
+        let dir = std::env::temp_dir().join("paas-oauth-test-none");
+        let mut w = world(
+            FrameworkKind::Flask,
+            FLASK_META,
+            "flask-k8s",
+            "config-changed",
+            None,
+            true,
+            vec![],
+            json!({"oidc-scopes": "profile email"}),
+            serde_json::Value::Null,
+            &dir,
+        );
+        let mut o = OAuth::bind(&w.meta).expect("bound");
+        o.load(&mut w.cx()).expect("load");
+        let view = ReadinessView {
+            ingress_url: None,
+            base_url: "http://flask-k8s.test-model:8000".into(),
+        };
+        assert_eq!(o.blocked(&view), None, "no relation: nothing to wait for");
+        assert_eq!(
+            o.before_restart(&mut w.cx(), &view)
+                .expect_err("no openid")
+                .to_string(),
+            "The 'openid' scope is required for OAuth integration, please add it to the scopes."
+        );
+    }
+
+    #[test]
+    fn provider_data_that_fails_the_schema_blocks() {
+        let mut w = oauth_world(json!({}));
+        let mut backend = crate::testing::MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        let partial: crate::juju::Bag = hydra_bag()
+            .into_iter()
+            .filter(|(k, _)| k != "jwks_endpoint")
+            .collect();
+        backend.relations = vec![relation(3, "oidc", "oauth", "hydra", partial, bag(&[]))];
+        w.juju = crate::juju::Juju::new(Box::new(backend), w.juju.ctx.clone());
+        let mut o = OAuth::bind(&w.meta).expect("bound");
+        assert_eq!(
+            o.load(&mut w.cx()).expect_err("schema").to_string(),
+            "Invalid oauth relation data: 'jwks_endpoint' is missing or not a string."
         );
     }
 

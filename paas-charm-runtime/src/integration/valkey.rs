@@ -911,4 +911,50 @@ mod tests {
         };
         assert_eq!(no_password.uri(), "valkey://u:None@valkey-host:6380");
     }
+
+    #[test]
+    fn echoed_data_that_is_not_json_blocks() {
+        let requests = responses(Some(PRIMARY), "");
+        for data in ["not json", "[]", "\"text\""] {
+            let remote = [
+                ("version", "v1"),
+                ("requests", requests.as_str()),
+                ("data", data),
+            ];
+            let mut w = world(
+                FrameworkKind::Flask,
+                true,
+                &remote,
+                &[],
+                "valkey-relation-changed",
+            );
+            let mut valkey = Valkey::bind(&w.meta).expect("bound");
+            let err = valkey.handle_event(&mut w.cx()).expect_err("blocked");
+            assert_eq!(err.to_string(), INVALID, "{data}");
+        }
+    }
+
+    // Credentials are not encoded: '@', ':' and '%' pass through, '/', '?' and '#' cut the
+    // authority (an unreadable port blocks; no piece of the password reaches the status).
+    #[test]
+    fn passwords_with_special_characters() {
+        let flask = FrameworkKind::Flask.info();
+        let data = |password: &str| ValkeyData {
+            endpoints: Some("valkey-0:6379".into()),
+            username: Some("u".into()),
+            password: Some(password.into()),
+            ..ValkeyData::default()
+        };
+        for password in ["p@ss", "p:ss", "p%40ss"] {
+            let vars = env_vars(flask, &data(password)).expect("parses");
+            assert!(
+                vars.contains(&("VALKEY_DB_PASSWORD".into(), password.into())),
+                "{password}"
+            );
+            assert!(vars.contains(&("VALKEY_DB_HOSTNAME".into(), "valkey-0".into())));
+        }
+        for password in ["p/ss", "p?ss", "p#ss"] {
+            assert!(env_vars(flask, &data(password)).is_err(), "{password}");
+        }
+    }
 }

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 /// data_interfaces `data` snapshot).
 pub type Bag = indexmap::IndexMap<String, String>;
 
+/// What `goal-state` says about relations: endpoint → the names it lists under it (the remote
+/// application and its units; the peer units for a peer endpoint).
+pub type GoalRelations = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
 /// Charm config as `config-get --format=json` returns it.
 pub type ConfigValues = serde_json::Map<String, serde_json::Value>;
 
@@ -320,6 +324,11 @@ pub trait Backend {
     fn juju_log(&mut self, level: LogLevel, message: &str) -> Result<(), HookToolError>;
     /// `network-get --format=json <binding>`: the first ingress address.
     fn ingress_address(&mut self, binding: &str) -> Result<Option<String>, HookToolError>;
+    /// `goal-state --format=json`: which endpoints have relations, and with whom. `None` when
+    /// the backend cannot tell; then every endpoint is asked with `relation-ids`.
+    fn goal_relations(&mut self) -> Result<Option<GoalRelations>, HookToolError> {
+        Ok(None)
+    }
 }
 
 #[cfg(test)]

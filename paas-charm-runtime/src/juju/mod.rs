@@ -8,8 +8,8 @@ pub mod model;
 pub mod subprocess;
 
 pub use backend::{
-    Backend, Bag, BagOwner, ConfigValues, HookToolError, LogLevel, Port, RelationId, Scope,
-    SecretQuery, Status, StatusName,
+    Backend, Bag, BagOwner, ConfigValues, GoalRelations, HookToolError, LogLevel, Port, RelationId,
+    Scope, SecretQuery, Status, StatusName,
 };
 pub use context::{HookContext, JujuVersion, ProxySettings};
 pub use event::{Event, RelationEventKind, SecretEventKind, WorkloadEventKind};

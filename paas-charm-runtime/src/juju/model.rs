@@ -3,11 +3,11 @@
 //! if the hook succeeds anyway), and application-bag writes by a non-leader are refused before
 //! any tool runs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::backend::{
-    Backend, Bag, BagOwner, ConfigValues, HookToolError, LogLevel, Port, RelationId, Scope,
-    SecretQuery, Status,
+    Backend, Bag, BagOwner, ConfigValues, GoalRelations, HookToolError, LogLevel, Port, RelationId,
+    Scope, SecretQuery, Status,
 };
 use super::context::HookContext;
 use super::event::{Event, RelationEventKind};
@@ -37,6 +37,11 @@ pub struct Juju {
     pending: BTreeMap<(RelationId, Scope), Bag>,
     secrets: HashMap<SecretQuery, Bag>,
     opened_ports: Option<Vec<Port>>,
+    peer_endpoints: BTreeSet<String>,
+    /// `goal-state`'s relations: not asked yet (`None`), or what it said (`Some(None)`: the
+    /// backend cannot tell).
+    goal: Option<Option<GoalRelations>>,
+    endpoints: HashMap<RelationId, String>,
 }
 
 impl Juju {
@@ -54,7 +59,16 @@ impl Juju {
             pending: BTreeMap::new(),
             secrets: HashMap::new(),
             opened_ports: None,
+            peer_endpoints: BTreeSet::new(),
+            goal: None,
+            endpoints: HashMap::new(),
         }
+    }
+
+    /// Names the charm's peer endpoints (from its metadata). Their remote application is this
+    /// one, so it is known without a tool call, and they are always listed with `relation-ids`.
+    pub fn set_peer_endpoints(&mut self, endpoints: impl IntoIterator<Item = String>) {
+        self.peer_endpoints = endpoints.into_iter().collect();
     }
 
     /// The event of this hook.
@@ -84,7 +98,19 @@ impl Juju {
     /// not listed (as in ops).
     pub fn relations(&mut self, endpoint: &str) -> Result<Vec<Relation>, HookToolError> {
         if !self.relation_ids.contains_key(endpoint) {
-            let mut ids = self.backend.relation_ids(endpoint)?;
+            // One `goal-state` tells which endpoints have relations at all, so endpoints
+            // without any cost no `relation-ids` each. Peer endpoints and this hook's own
+            // endpoint are always asked.
+            let known_empty = !self.peer_endpoints.contains(endpoint)
+                && !self.is_event_endpoint(endpoint)
+                && self
+                    .goal_relations()
+                    .is_some_and(|goal| !goal.contains_key(endpoint));
+            let mut ids = if known_empty {
+                Vec::new()
+            } else {
+                self.backend.relation_ids(endpoint)?
+            };
             if let (
                 Event::Relation {
                     endpoint: e,
@@ -96,6 +122,9 @@ impl Juju {
                 if e == endpoint {
                     ids.retain(|other| *other != id);
                 }
+            }
+            for id in &ids {
+                self.endpoints.insert(*id, endpoint.to_owned());
             }
             self.relation_ids.insert(endpoint.to_owned(), ids);
         }
@@ -143,6 +172,8 @@ impl Juju {
         }
         let app = if self.ctx.relation_id == Some(id) && self.ctx.remote_app.is_some() {
             self.ctx.remote_app.clone()
+        } else if let Some(app) = self.known_remote_app(id) {
+            Some(app)
         } else {
             self.backend.relation_remote_app(id)?
         };
@@ -285,6 +316,16 @@ impl Juju {
         Ok(content)
     }
 
+    /// The unit's opened ports (`opened-ports`, once; follows [`Juju::set_ports`]).
+    pub fn opened_ports(&mut self) -> Result<Vec<Port>, HookToolError> {
+        if let Some(ports) = &self.opened_ports {
+            return Ok(ports.clone());
+        }
+        let ports = self.backend.opened_ports()?;
+        self.opened_ports = Some(ports.clone());
+        Ok(ports)
+    }
+
     /// Makes `ports` exactly the unit's opened ports.
     pub fn set_ports(&mut self, ports: &[Port]) -> Result<(), HookToolError> {
         let current = match self.opened_ports.take() {
@@ -325,6 +366,39 @@ impl Juju {
     /// The unit's ingress address on `binding`.
     pub fn ingress_address(&mut self, binding: &str) -> Result<Option<String>, HookToolError> {
         self.backend.ingress_address(binding)
+    }
+
+    fn is_event_endpoint(&self, endpoint: &str) -> bool {
+        matches!(&self.ctx.event, Event::Relation { endpoint: e, .. } if e == endpoint)
+    }
+
+    /// `goal-state`'s relations, asked once; a backend that cannot tell (or fails) answers
+    /// `None` and every endpoint falls back to `relation-ids`.
+    fn goal_relations(&mut self) -> Option<&GoalRelations> {
+        if self.goal.is_none() {
+            self.goal = Some(self.backend.goal_relations().ok().flatten());
+        }
+        self.goal.as_ref().and_then(Option::as_ref)
+    }
+
+    /// The remote application of a relation when it is known without a tool call: our own
+    /// for a peer endpoint; for an endpoint with a single relation, the single application
+    /// `goal-state` lists under it.
+    fn known_remote_app(&self, id: RelationId) -> Option<String> {
+        let endpoint = self.endpoints.get(&id)?;
+        if self.peer_endpoints.contains(endpoint) {
+            return Some(self.ctx.app_name.clone());
+        }
+        if self.relation_ids.get(endpoint)?.len() != 1 {
+            return None;
+        }
+        let goal = self.goal.as_ref()?.as_ref()?;
+        let mut apps = goal
+            .get(endpoint)?
+            .iter()
+            .filter(|name| !name.contains('/'));
+        let app = apps.next()?;
+        apps.next().is_none().then(|| app.clone())
     }
 
     fn local_scope(&self, owner: &BagOwner) -> Option<Scope> {

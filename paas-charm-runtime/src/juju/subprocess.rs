@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::backend::{
-    Backend, Bag, BagOwner, ConfigValues, HookToolError, LogLevel, Port, RelationId, Scope,
-    SecretQuery, Status,
+    Backend, Bag, BagOwner, ConfigValues, GoalRelations, HookToolError, LogLevel, Port, RelationId,
+    Scope, SecretQuery, Status,
 };
 
 /// The environment variable that turns on per-call timing on stderr.
@@ -471,6 +471,41 @@ impl Backend for SubprocessBackend {
                 format!("ingress-addresses is {}, expected a list", kind(other)),
             )),
         }
+    }
+
+    fn goal_relations(&mut self) -> Result<Option<GoalRelations>, HookToolError> {
+        let value = self.run_json("goal-state", &["--format=json"])?;
+        let Value::Object(mut map) = value else {
+            return Err(bad_output(
+                "goal-state",
+                format!("expected an object, got {}", kind(&value)),
+            ));
+        };
+        let relations = match map.remove("relations") {
+            None | Some(Value::Null) => return Ok(Some(GoalRelations::new())),
+            Some(Value::Object(relations)) => relations,
+            Some(other) => {
+                return Err(bad_output(
+                    "goal-state",
+                    format!("relations is {}, expected an object", kind(&other)),
+                ))
+            }
+        };
+        relations
+            .into_iter()
+            .map(|(endpoint, names)| match names {
+                Value::Object(names) => Ok((endpoint, names.into_iter().map(|(k, _)| k).collect())),
+                Value::Null => Ok((endpoint, Default::default())),
+                other => Err(bad_output(
+                    "goal-state",
+                    format!(
+                        "relations of {endpoint:?} is {}, expected an object",
+                        kind(&other)
+                    ),
+                )),
+            })
+            .collect::<Result<GoalRelations, _>>()
+            .map(Some)
     }
 }
 

@@ -30,7 +30,7 @@ fn ok(out: &Outcome) {
 
 fn app_port(charm: &CharmBinary, out: &Outcome) -> u16 {
     let config: ConfigValues = out.juju.config.clone();
-    workload_facts(charm.framework.kind, &config, None)
+    workload_facts(charm.framework.kind, &config)
         .unwrap()
         .app_port
 }

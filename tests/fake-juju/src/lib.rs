@@ -42,6 +42,7 @@ pub const TOOLS: &[&str] = &[
     "action-fail",
     "juju-log",
     "network-get",
+    "goal-state",
 ];
 
 /// A relation bag.

@@ -91,6 +91,7 @@ pub fn run_tool(
         "action-fail" => action_fail(state, args),
         "juju-log" => juju_log(state, args),
         "network-get" => network_get(state, args),
+        "goal-state" => goal_state(state, args),
         other => usage(format!("unknown hook tool {other:?}")),
     };
     match result {
@@ -273,6 +274,32 @@ fn relation_ids(state: &State, args: &[String]) -> ToolResult {
         .map(relation_key)
         .collect();
     json(&ids)
+}
+
+/// `goal-state`: our units and, per endpoint with relations, the remote application and its
+/// units (for a peer relation: the peer units), each `{"status": "active", "since": ...}` as
+/// Juju prints them.
+fn goal_state(state: &State, args: &[String]) -> ToolResult {
+    parse(args, &[&FORMAT])?.at_most(0)?;
+    let entry = || serde_json::json!({"status": "active", "since": "2026-01-01 00:00:00Z"});
+    let mut units = Map::new();
+    units.insert(state.unit_name.clone(), entry());
+    let mut relations: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for relation in &state.relations {
+        let endpoint = relations.entry(relation.endpoint.clone()).or_default();
+        if relation.peer {
+            for unit in relation.remote_units.keys() {
+                units.insert(unit.clone(), entry());
+                endpoint.insert(unit.clone(), entry());
+            }
+        } else {
+            endpoint.insert(relation.remote_app.clone(), entry());
+            for unit in relation.remote_units.keys() {
+                endpoint.insert(unit.clone(), entry());
+            }
+        }
+    }
+    json(&serde_json::json!({"units": units, "relations": relations}))
 }
 
 fn relation_list(state: &State, args: &[String]) -> ToolResult {

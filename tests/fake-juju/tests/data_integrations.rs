@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use fake_juju::{Bag, Relation, Secret, State, StatusEntry};
 use paas_charm_runtime::framework::FrameworkKind;
+use paas_charm_runtime::integration::database::Postgresql;
 use paas_charm_runtime::integration::rabbitmq::RabbitMq;
 use paas_charm_runtime::integration::redis::Redis;
 use paas_charm_runtime::integration::s3::S3;
@@ -93,8 +94,14 @@ impl World {
         let mut valkey = Valkey::bind(&meta).unwrap();
         let mut s3 = S3::bind(&meta).unwrap();
         let mut rabbitmq = RabbitMq::bind(&meta).unwrap();
-        let mut integrations: Vec<&mut dyn Integration> =
-            vec![&mut redis, &mut valkey, &mut s3, &mut rabbitmq];
+        let mut postgresql = Postgresql::bind(&meta).unwrap();
+        let mut integrations: Vec<&mut dyn Integration> = vec![
+            &mut redis,
+            &mut valkey,
+            &mut s3,
+            &mut rabbitmq,
+            &mut postgresql,
+        ];
         run_hook(
             Hook {
                 juju: &mut juju,
@@ -126,7 +133,8 @@ fn metadata() -> CharmMeta {
             "redis": {"interface": "redis", "optional": true, "limit": 1},
             "valkey": {"interface": "valkey_client", "optional": true, "limit": 1},
             "s3": {"interface": "s3", "optional": true, "limit": 1},
-            "rabbitmq": {"interface": "rabbitmq", "optional": true, "limit": 1}
+            "rabbitmq": {"interface": "rabbitmq", "optional": true, "limit": 1},
+            "postgresql": {"interface": "postgresql_client", "optional": true, "limit": 1}
         }
     }))
     .unwrap()
@@ -356,4 +364,81 @@ fn redis_invalid_port_blocks_through_the_tools() {
     let blocked = Some(StatusEntry::new("blocked", "Invalid redis relation data."));
     assert_eq!(after.unit_status, blocked);
     assert_eq!(after.app_status, blocked);
+}
+
+const REQUESTED: &str = r#"["username", "password", "tls", "tls-ca", "uris", "read-only-uris", "entity-name", "entity-password"]"#;
+
+#[test]
+fn postgresql_created_by_the_leader_then_changed_on_a_non_leader() {
+    let rel = relation(
+        4,
+        "postgresql",
+        "postgresql-k8s",
+        Bag::new(),
+        &[("postgresql-k8s/0", Bag::new())],
+    );
+    let world = World::new(&unit_state("flask-k8s/0", true, rel));
+    let after = world.run("postgresql-relation-created", 4, None, "flask-k8s/0");
+    let ours = relation_of(&after, 4);
+    assert_eq!(
+        ours.local_app_data,
+        bag(&[
+            ("database", "flask-k8s"),
+            ("provided-secrets", "[\"mtls-cert\"]"),
+            ("requested-secrets", REQUESTED),
+        ])
+    );
+    assert_eq!(
+        ours.local_unit_data,
+        bag(&[
+            ("provided-secrets", "[\"mtls-cert\"]"),
+            ("requested-secrets", REQUESTED)
+        ])
+    );
+    assert_eq!(after.unit_status, None, "no reconcile on created");
+
+    // The provider shares the credentials in a secret; a non-leader snapshots the bag in its
+    // own unit bag, reads the secret under the library's label and restarts the workload.
+    let mut rel = relation(
+        4,
+        "postgresql",
+        "postgresql-k8s",
+        bag(&[
+            ("database", "flask-k8s"),
+            ("endpoints", "pg-primary:5432"),
+            ("secret-user", "secret:pguser"),
+        ]),
+        &[("postgresql-k8s/0", Bag::new())],
+    );
+    rel.local_unit_data = bag(&[("requested-secrets", REQUESTED)]);
+    let mut state = unit_state("flask-k8s/1", false, rel);
+    state.secrets.push(Secret {
+        id: "secret:pguser".into(),
+        tracked: bag(&[("username", "relation-7"), ("password", "abcDEF123")]),
+        latest: bag(&[("username", "relation-7"), ("password", "abcDEF123")]),
+        ..Secret::default()
+    });
+    let world = World::new(&state);
+    let (after, pebble) = world.run_with_pebble(
+        "postgresql-relation-changed",
+        4,
+        Some("postgresql-k8s/0"),
+        "flask-k8s/1",
+    );
+    let ours = relation_of(&after, 4);
+    assert_eq!(
+        ours.local_unit_data.get("data").map(String::as_str),
+        Some("{\"database\": \"flask-k8s\", \"endpoints\": \"pg-primary:5432\", \"secret-user\": \"secret:pguser\"}")
+    );
+    assert_eq!(app_writes(&after), 0);
+    assert_eq!(
+        after.secrets[0].label.as_deref(),
+        Some("postgresql.4.user.secret")
+    );
+    assert_eq!(after.unit_status, active());
+    let (_, charm) = pebble.layers.iter().find(|(l, _)| l == "charm").unwrap();
+    assert_eq!(
+        charm.services["flask"].environment["POSTGRESQL_DB_CONNECT_STRING"],
+        serde_json::json!("postgresql://relation-7:abcDEF123@pg-primary:5432/flask-k8s")
+    );
 }

@@ -414,3 +414,57 @@ fn missing_state_file_is_a_clean_failure() {
     let err = backend.is_leader().unwrap_err();
     assert!(matches!(err, HookToolError::Failed { .. }), "{err:?}");
 }
+
+#[test]
+fn goal_state_lists_endpoints_with_their_apps_and_units() {
+    let mut state = unit(true);
+    state.relations.push(db_relation());
+    state.relations.push(Relation {
+        id: 1,
+        endpoint: "secret-storage".into(),
+        remote_app: "web".into(),
+        peer: true,
+        remote_units: BTreeMap::from([("web/1".to_owned(), fake_juju::Bag::new())]),
+        ..Relation::default()
+    });
+    let world = World::new(&state);
+    let goal = world.backend().goal_relations().unwrap().unwrap();
+    let names =
+        |endpoint: &str| -> Vec<&str> { goal[endpoint].iter().map(String::as_str).collect() };
+    assert_eq!(names("postgresql"), ["pg", "pg/0", "pg/1"]);
+    assert_eq!(names("secret-storage"), ["web/1"]);
+    assert!(!goal.contains_key("mysql"));
+    assert_eq!(world.state().called_tools(), ["goal-state"]);
+}
+
+#[test]
+fn juju_asks_goal_state_once_instead_of_relation_ids_per_endpoint() {
+    use paas_charm_runtime::juju::{Event, HookContext, Juju};
+    let mut state = unit(true);
+    state.relations.push(db_relation());
+    let world = World::new(&state);
+    let vars: BTreeMap<String, String> = [
+        ("JUJU_DISPATCH_PATH", "hooks/config-changed"),
+        ("JUJU_UNIT_NAME", "web/0"),
+        ("JUJU_MODEL_NAME", "m"),
+        ("JUJU_VERSION", "3.6.14"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let ctx = HookContext::from_vars(&vars).unwrap();
+    assert_eq!(ctx.event, Event::ConfigChanged);
+    let mut juju = Juju::new(Box::new(world.backend()), ctx);
+    juju.set_peer_endpoints(["secret-storage".to_owned()]);
+    for endpoint in ["mysql", "mongodb", "logging", "ingress"] {
+        assert!(juju.relations(endpoint).unwrap().is_empty());
+    }
+    let db = juju.relation("postgresql").unwrap().unwrap();
+    assert_eq!((db.id, db.remote_app.as_deref()), (7, Some("pg")));
+    assert!(juju.relations("secret-storage").unwrap().is_empty());
+    assert_eq!(
+        world.state().called_tools(),
+        ["goal-state", "relation-ids", "relation-ids"],
+        "no relation-ids for endpoints goal-state does not list, no relation-list --app"
+    );
+}

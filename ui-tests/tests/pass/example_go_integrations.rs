@@ -8,8 +8,10 @@ use paas_charm_runtime::{paas_charm, Charm};
 
 #[paas_charm(
     framework = "go",
-    integrations(postgresql, redis, s3, rabbitmq, oauth),
-    unhandled_endpoints("http-proxy", "openfga", "smtp", "tracing"),
+    integrations(
+        postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, saml, oauth, openfga, tracing,
+        smtp, http_proxy
+    ),
     charmcraft = "../../../examples/go/charmcraft.yaml",
     main = false
 )]
@@ -19,19 +21,35 @@ fn main() {
     let mut set = IntegrationRequirers::bind(&CharmMeta::default());
     let IntegrationRequirers {
         postgresql,
+        mysql,
+        mongodb,
         redis,
+        valkey,
         s3,
         rabbitmq,
+        saml,
         oauth,
+        openfga,
+        tracing,
+        smtp,
+        http_proxy,
     } = &set;
     let _: &Option<database::Postgresql> = postgresql;
+    let _: &Option<database::Mysql> = mysql;
+    let _: &Option<database::Mongodb> = mongodb;
     let _: &Option<redis::Redis> = redis;
+    let _: &Option<valkey::Valkey> = valkey;
     let _: &Option<s3::S3> = s3;
     let _: &Option<rabbitmq::RabbitMq> = rabbitmq;
+    let _: &Option<saml::Saml> = saml;
     let _: &Option<oauth::OAuth> = oauth;
+    let _: &Option<openfga::OpenFga> = openfga;
+    let _: &Option<tracing::Tracing> = tracing;
+    let _: &Option<smtp::Smtp> = smtp;
+    let _: &Option<http_proxy::HttpProxy> = http_proxy;
     assert!(set.integrations_mut().is_empty());
     assert_eq!(
         <ExampleCharm as Charm>::INTEGRATIONS,
-        ["postgresql", "redis", "s3", "rabbitmq", "oauth"]
+        ["postgresql", "mysql", "mongodb", "redis", "valkey", "s3", "rabbitmq", "saml", "oauth", "openfga", "tracing", "smtp", "http-proxy"]
     );
 }

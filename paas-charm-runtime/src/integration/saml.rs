@@ -1,0 +1,521 @@
+//! `saml`: the saml_integrator v0 `SamlRequires` as paas-charm drives it (integrations.md
+//! §2.5, §3, §0a.3). We write nothing; the provider's app bag is validated as the library's
+//! `SamlRelationData`:
+//!
+//! * `entity_id` (required), `metadata_url` (optional http(s) URL, normalised),
+//!   `x509certs` (comma-separated certificates);
+//! * one endpoint per `<name>_<method>_url` key ending in `_redirect_url` or `_post_url`, with
+//!   its required `<name>_<method>_binding` and optional `<name>_<method>_response_url`; the
+//!   endpoint's name is the CamelCase of `<name>` (`SingleSignOnService`).
+//!
+//! Env: `SAML_ENTITY_ID`, `SAML_METADATA_URL`, `SAML_SINGLE_SIGN_ON_REDIRECT_URL` (the
+//! `SingleSignOnService` endpoint whose binding says redirect), `SAML_SIGNING_CERTIFICATE`;
+//! Spring Boot's relying-party properties instead, with the signing certificate pushed to
+//! `/app/saml.cert`. A relation-changed with provider data reconciles with migrations; broken
+//! does nothing.
+
+use super::validated_url::http_url;
+use super::{Contributions, Cx, Integration, IntegrationError, Trigger};
+use crate::env::Env;
+use crate::framework::{FrameworkInfo, FrameworkKind};
+use crate::juju::{Bag, CharmMeta, Event, LogLevel, RelationEventKind};
+
+/// The endpoint name.
+pub const ENDPOINT: &str = "saml";
+
+/// Where Spring Boot finds the signing certificate.
+pub const SPRING_CERT_PATH: &str = "/app/saml.cert";
+
+/// paas-charm's Blocked message for SAML data that does not validate.
+pub const INVALID: &str = "Invalid saml relation data.";
+
+/// One endpoint of the identity provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlEndpoint {
+    /// CamelCase name (`SingleSignOnService`).
+    pub name: String,
+    /// The URL, normalised.
+    pub url: Option<String>,
+    /// The binding (`urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect`).
+    pub binding: String,
+    /// The response URL, normalised.
+    pub response_url: Option<String>,
+}
+
+/// The provider's data after validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlData {
+    /// `entity_id`.
+    pub entity_id: String,
+    /// `metadata_url`, normalised.
+    pub metadata_url: Option<String>,
+    /// The certificates of `x509certs`, in order.
+    pub certificates: Vec<String>,
+    /// The endpoints, sorted by name.
+    pub endpoints: Vec<SamlEndpoint>,
+}
+
+impl SamlData {
+    /// The first certificate.
+    pub fn signing_certificate(&self) -> Option<&str> {
+        self.certificates.first().map(String::as_str)
+    }
+
+    /// The URL of the first `SingleSignOnService` endpoint with a redirect binding.
+    pub fn single_sign_on_redirect_url(&self) -> Option<&str> {
+        self.endpoints
+            .iter()
+            .filter(|e| e.name == "SingleSignOnService")
+            .filter(|e| e.binding.to_lowercase().contains("redirect"))
+            .find_map(|e| e.url.as_deref())
+    }
+}
+
+/// The SAML requirer.
+#[derive(Debug, Clone, Default)]
+pub struct Saml {
+    required: bool,
+    data: Option<SamlData>,
+    spring_boot: bool,
+}
+
+impl Integration for Saml {
+    fn bind(meta: &CharmMeta) -> Option<Self> {
+        let relation = meta
+            .requires
+            .get(ENDPOINT)
+            .filter(|m| m.interface == "saml")?;
+        Some(Self {
+            required: relation.is_required(),
+            ..Self::default()
+        })
+    }
+
+    fn name(&self) -> &str {
+        ENDPOINT
+    }
+
+    fn required(&self) -> bool {
+        self.required
+    }
+
+    fn handle_event(&mut self, cx: &mut Cx<'_>) -> Result<Vec<Trigger>, IntegrationError> {
+        match cx.juju.event() {
+            Event::Relation {
+                endpoint,
+                kind: RelationEventKind::Changed,
+            } if endpoint == ENDPOINT => {}
+            _ => return Ok(Vec::new()),
+        }
+        let Some(id) = cx.juju.event_relation_id(ENDPOINT) else {
+            return Ok(Vec::new());
+        };
+        // The library emits `saml_data_available` for any non-empty provider bag.
+        Ok(if cx.juju.remote_app_bag(id)?.is_empty() {
+            Vec::new()
+        } else {
+            vec![Trigger::ReconcileWithMigrations]
+        })
+    }
+
+    /// Reads and validates the provider's bag. paas-charm fails the hook on a bag without
+    /// `x509certs` and, for Spring Boot, without `metadata_url`; we block instead.
+    fn load(&mut self, cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
+        self.data = None;
+        self.spring_boot = cx.framework.kind == FrameworkKind::SpringBoot;
+        let Some(relation) = cx.juju.relation(ENDPOINT)? else {
+            return Ok(());
+        };
+        let bag = cx.juju.remote_app_bag(relation.id)?;
+        let data = match validate(&bag) {
+            Ok(Some(data)) => data,
+            Ok(None) => return Ok(()),
+            Err(problem) => {
+                cx.juju.log(
+                    LogLevel::Warning,
+                    &format!("saml relation data is not usable: {problem}"),
+                );
+                return Err(IntegrationError::InvalidData(problem.status_message()));
+            }
+        };
+        if self.spring_boot && data.metadata_url.is_none() {
+            return Err(IntegrationError::InvalidData(
+                "Invalid saml relation data. Spring Boot needs the provider's metadata_url.".into(),
+            ));
+        }
+        self.data = Some(data);
+        Ok(())
+    }
+
+    fn is_ready(&self) -> bool {
+        self.data.is_some()
+    }
+
+    fn env(&self, framework: &FrameworkInfo, env: &mut Env) {
+        let Some(data) = &self.data else {
+            return;
+        };
+        if framework.kind == FrameworkKind::SpringBoot {
+            let reg = "spring.security.saml2.relyingparty.registration.testentity";
+            if let Some(metadata) = &data.metadata_url {
+                env.set(
+                    format!("{reg}.assertingparty.metadata-uri"),
+                    metadata.clone(),
+                );
+            }
+            env.set(format!("{reg}.entity-id"), data.entity_id.clone());
+            if let Some(sso) = data.single_sign_on_redirect_url() {
+                env.set(format!("{reg}.assertingparty.singlesignin.url"), sso);
+            }
+            if data.signing_certificate().is_some_and(|c| !c.is_empty()) {
+                env.set(
+                    format!(
+                        "{reg}.assertingparty.verification.credentials[0].certificate-location"
+                    ),
+                    format!("file:{SPRING_CERT_PATH}"),
+                );
+            }
+            return;
+        }
+        env.set("SAML_ENTITY_ID", data.entity_id.clone());
+        if let Some(metadata) = &data.metadata_url {
+            env.set("SAML_METADATA_URL", metadata.clone());
+        }
+        if let Some(sso) = data.single_sign_on_redirect_url() {
+            env.set("SAML_SINGLE_SIGN_ON_REDIRECT_URL", sso);
+        }
+        if let Some(cert) = data.signing_certificate() {
+            env.set("SAML_SIGNING_CERTIFICATE", cert);
+        }
+    }
+
+    /// Spring Boot reads the signing certificate from a PEM file.
+    fn contribute(&self, out: &mut Contributions) {
+        let Some(cert) = self
+            .data
+            .as_ref()
+            .and_then(SamlData::signing_certificate)
+            .filter(|c| !c.is_empty())
+        else {
+            return;
+        };
+        if self.spring_boot {
+            out.files.push((SPRING_CERT_PATH.to_owned(), pem(cert)));
+        }
+    }
+}
+
+/// The certificate as a PEM block, unless it already is one.
+pub fn pem(cert: &str) -> String {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    if cert.starts_with(BEGIN) {
+        cert.to_owned()
+    } else {
+        format!("{BEGIN}\n{cert}\n-----END CERTIFICATE-----")
+    }
+}
+
+/// Why the provider's bag is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SamlProblem {
+    /// The library's model rejects it: paas-charm blocks with [`INVALID`].
+    #[error("{0}")]
+    Invalid(String),
+    /// paas-charm fails the hook on it (no `x509certs`); we block naming it.
+    #[error("{0}")]
+    Unusable(String),
+}
+
+impl SamlProblem {
+    /// The Blocked message: paas-charm's for what it handles, with the reason otherwise.
+    pub fn status_message(&self) -> String {
+        match self {
+            SamlProblem::Invalid(_) => INVALID.to_owned(),
+            SamlProblem::Unusable(why) => format!("{INVALID} {why}"),
+        }
+    }
+}
+
+/// Validates the provider's bag: `None` for an empty bag, the problem otherwise.
+pub fn validate(bag: &Bag) -> Result<Option<SamlData>, SamlProblem> {
+    if bag.is_empty() {
+        return Ok(None);
+    }
+    let invalid = SamlProblem::Invalid;
+    let entity_id = bag
+        .get("entity_id")
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| invalid("The provider's entity_id is missing.".into()))?;
+    let url = |key: &str| -> Result<Option<String>, SamlProblem> {
+        bag.get(key)
+            .map(|u| http_url(u).map_err(|e| invalid(format!("{key}: {e}."))))
+            .transpose()
+    };
+    let metadata_url = url("metadata_url")?;
+    let certificates: Vec<String> = bag
+        .get("x509certs")
+        .ok_or_else(|| SamlProblem::Unusable("The provider's x509certs is missing.".into()))?
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let mut endpoints = Vec::new();
+    for key in bag.keys() {
+        let Some(prefix) = key
+            .strip_suffix("_redirect_url")
+            .map(|p| (p, "redirect"))
+            .or_else(|| key.strip_suffix("_post_url").map(|p| (p, "post")))
+        else {
+            continue;
+        };
+        let (snake_name, method) = prefix;
+        let group = format!("{snake_name}_{method}");
+        let binding = bag
+            .get(&format!("{group}_binding"))
+            .ok_or_else(|| invalid(format!("{group}_binding is missing.")))?;
+        endpoints.push(SamlEndpoint {
+            name: camel_case(snake_name),
+            url: url(key)?,
+            binding: binding.clone(),
+            response_url: url(&format!("{group}_response_url"))?,
+        });
+    }
+    endpoints.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Some(SamlData {
+        entity_id: entity_id.clone(),
+        metadata_url,
+        certificates,
+        endpoints,
+    }))
+}
+
+/// `single_sign_on_service` → `SingleSignOnService`.
+fn camel_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::integration::test_support::{bag, relation, world, World};
+
+    const META: &str = r#"
+name: flask-k8s
+containers:
+  flask-app:
+    resource: flask-app-image
+peers:
+  secret-storage:
+    interface: secret-storage
+requires:
+  saml:
+    interface: saml
+    optional: true
+    limit: 1
+"#;
+
+    const CERT: &str = "MIIDuzCCAqOgAwIBAgIJALRwYFkmH3k9MA0GCSqGSIb3DQEBCwUAMHQxCzAJBgNVBAYTAkdCMRMwEQYDVQQIDApTb21lLVN0YXRlMQ0wCwYDVQQKDARBY21lMScwJQYDVQQLDB5BY21lIElkZW50aXR5IFByb3ZpZGVy";
+
+    fn integrator_bag() -> Bag {
+        let certs = format!("{CERT},{CERT}");
+        let pairs: Vec<(&str, &str)> = vec![
+            ("entity_id", "https://login.staging.ubuntu.com"),
+            (
+                "metadata_url",
+                "https://login.staging.ubuntu.com/saml/metadata",
+            ),
+            (
+                "single_logout_service_redirect_binding",
+                "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
+            ),
+            (
+                "single_logout_service_redirect_url",
+                "https://login.staging.ubuntu.com/+logout",
+            ),
+            (
+                "single_sign_on_service_redirect_binding",
+                "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
+            ),
+            (
+                "single_sign_on_service_redirect_url",
+                "https://login.staging.ubuntu.com/saml/",
+            ),
+        ];
+        let mut b = bag(&pairs);
+        b.insert("x509certs".into(), certs);
+        b
+    }
+
+    fn saml_world(kind: FrameworkKind, hook: &str, remote: Bag) -> World {
+        let dir = std::env::temp_dir().join("paas-saml-test-none");
+        world(
+            kind,
+            META,
+            "flask-k8s",
+            hook,
+            Some((2, "saml-integrator")),
+            true,
+            vec![relation(
+                2,
+                ENDPOINT,
+                "saml",
+                "saml-integrator",
+                remote,
+                bag(&[]),
+            )],
+            json!({}),
+            serde_json::Value::Null,
+            &dir,
+        )
+    }
+
+    #[test]
+    fn flask_saml_data_available() {
+        let mut w = saml_world(
+            FrameworkKind::Flask,
+            "saml-relation-changed",
+            integrator_bag(),
+        );
+        let mut s = Saml::bind(&w.meta).expect("bound");
+        assert!(!s.required());
+        assert_eq!(
+            s.handle_event(&mut w.cx()).expect("event"),
+            vec![Trigger::ReconcileWithMigrations]
+        );
+        s.load(&mut w.cx()).expect("load");
+        assert!(s.is_ready());
+        let mut env = Env::new();
+        s.env(FrameworkKind::Flask.info(), &mut env);
+        insta::assert_yaml_snapshot!("saml_env", env.to_strings());
+        let mut out = Contributions::default();
+        s.contribute(&mut out);
+        assert!(
+            out.files.is_empty(),
+            "only Spring Boot gets the certificate file"
+        );
+    }
+
+    #[test]
+    fn spring_boot_properties_and_certificate_file() {
+        let mut w = saml_world(
+            FrameworkKind::SpringBoot,
+            "saml-relation-changed",
+            integrator_bag(),
+        );
+        let mut s = Saml::bind(&w.meta).expect("bound");
+        s.load(&mut w.cx()).expect("load");
+        let mut env = Env::new();
+        s.env(FrameworkKind::SpringBoot.info(), &mut env);
+        insta::assert_yaml_snapshot!("saml_spring_env", env.to_strings());
+        let mut out = Contributions::default();
+        s.contribute(&mut out);
+        assert_eq!(
+            out.files,
+            vec![(
+                SPRING_CERT_PATH.to_owned(),
+                format!("-----BEGIN CERTIFICATE-----\n{CERT}\n-----END CERTIFICATE-----")
+            )]
+        );
+        let already = "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----";
+        assert_eq!(pem(already), already);
+    }
+
+    #[test]
+    fn minimal_and_post_only_data() {
+        let data = validate(&bag(&[("entity_id", "e"), ("x509certs", "C")]))
+            .expect("valid")
+            .expect("some");
+        assert_eq!(data.signing_certificate(), Some("C"));
+        assert_eq!(data.single_sign_on_redirect_url(), None);
+        let data = validate(&bag(&[
+            ("entity_id", "e"),
+            ("x509certs", ""),
+            ("metadata_url", "https://idp.example.com"),
+            (
+                "single_sign_on_service_post_url",
+                "https://idp.example.com/sso",
+            ),
+            (
+                "single_sign_on_service_post_binding",
+                "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
+            ),
+        ]))
+        .expect("valid")
+        .expect("some");
+        assert_eq!(
+            data.metadata_url.as_deref(),
+            Some("https://idp.example.com/")
+        );
+        assert_eq!(data.single_sign_on_redirect_url(), None);
+        assert_eq!(data.signing_certificate(), Some(""));
+        assert_eq!(validate(&bag(&[])).expect("empty"), None);
+    }
+
+    #[test]
+    fn bad_input_blocks_never_panics() {
+        let cases: Vec<(Vec<(&str, &str)>, SamlProblem)> = vec![
+            (
+                vec![("metadata_url", "https://idp/"), ("x509certs", "C")],
+                SamlProblem::Invalid("The provider's entity_id is missing.".into()),
+            ),
+            (
+                vec![("entity_id", "e")],
+                SamlProblem::Unusable("The provider's x509certs is missing.".into()),
+            ),
+            (
+                vec![("entity_id", "e"), ("x509certs", "C"), ("metadata_url", "idp.example.com/md")],
+                SamlProblem::Invalid(
+                    "metadata_url: \"idp.example.com/md\" is not a valid URL (relative URL without a base).".into(),
+                ),
+            ),
+            (
+                vec![
+                    ("entity_id", "e"),
+                    ("x509certs", "C"),
+                    ("single_sign_on_service_redirect_url", "https://idp.example.com/sso"),
+                ],
+                SamlProblem::Invalid("single_sign_on_service_redirect_binding is missing.".into()),
+            ),
+        ];
+        for (pairs, problem) in cases {
+            assert_eq!(validate(&bag(&pairs)), Err(problem.clone()));
+            let mut w = saml_world(FrameworkKind::Flask, "config-changed", bag(&pairs));
+            let mut s = Saml::bind(&w.meta).expect("bound");
+            let message = s.load(&mut w.cx()).expect_err("blocked").to_string();
+            assert_eq!(message, problem.status_message());
+        }
+        assert_eq!(
+            SamlProblem::Invalid("x".into()).status_message(),
+            "Invalid saml relation data."
+        );
+        assert_eq!(
+            SamlProblem::Unusable("The provider's x509certs is missing.".into()).status_message(),
+            "Invalid saml relation data. The provider's x509certs is missing."
+        );
+        let mut w = saml_world(
+            FrameworkKind::SpringBoot,
+            "config-changed",
+            bag(&[("entity_id", "e"), ("x509certs", "C")]),
+        );
+        let mut s = Saml::bind(&w.meta).expect("bound");
+        assert_eq!(
+            s.load(&mut w.cx()).expect_err("no metadata").to_string(),
+            "Invalid saml relation data. Spring Boot needs the provider's metadata_url."
+        );
+        let mut w = saml_world(FrameworkKind::Flask, "saml-relation-changed", bag(&[]));
+        assert_eq!(s.handle_event(&mut w.cx()).expect("event"), vec![]);
+    }
+}
