@@ -33,7 +33,7 @@ pub fn run<C: Charm>(args: Vec<String>) -> ExitCode {
 
 /// `metadata [--check <charmcraft.yaml>]` (see [`crate::requirements::run_metadata`]).
 fn metadata<C: Charm>(args: &[String]) -> ExitCode {
-    crate::requirements::run_metadata(C::FRAMEWORK, C::INTEGRATIONS, args)
+    crate::requirements::run_metadata(C::FRAMEWORK, C::INTEGRATIONS, C::ENDPOINTS, args)
 }
 
 fn usage_error(message: &str) -> ExitCode {

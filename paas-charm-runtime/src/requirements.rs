@@ -56,19 +56,25 @@ fn location(line: &Option<usize>, column: &Option<usize>) -> String {
     }
 }
 
-/// The framework's and the integrations' entries in the table.
+/// The framework's and the integrations' entries in the table, with the endpoints the
+/// attribute renames (`endpoints(postgresql = "db")`: `(integration, endpoint)` pairs) applied.
 pub fn specs(
     framework: FrameworkKind,
     integrations: &[&str],
-) -> Result<(&'static FrameworkSpec, Vec<&'static IntegrationSpec>), RequirementsError> {
+    renames: &[(&'static str, &'static str)],
+) -> Result<(&'static FrameworkSpec, Vec<IntegrationSpec>), RequirementsError> {
     let name = framework.info().name;
     let spec =
         table::framework(name).ok_or_else(|| RequirementsError::UnknownFramework(name.into()))?;
     let listed = integrations
         .iter()
         .map(|i| {
-            table::integration_by_name(i)
-                .ok_or_else(|| RequirementsError::UnknownIntegration(i.to_string()))
+            let mut found = *table::integration_by_name(i)
+                .ok_or_else(|| RequirementsError::UnknownIntegration(i.to_string()))?;
+            if let Some((_, endpoint)) = renames.iter().find(|(n, _)| n == i) {
+                found.endpoint = Some(endpoint);
+            }
+            Ok(found)
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((spec, listed))
@@ -78,8 +84,10 @@ pub fn specs(
 pub fn sections(
     framework: FrameworkKind,
     integrations: &[&str],
+    renames: &[(&'static str, &'static str)],
 ) -> Result<String, RequirementsError> {
-    let (spec, listed) = specs(framework, integrations)?;
+    let (spec, listed) = specs(framework, integrations, renames)?;
+    let listed: Vec<&IntegrationSpec> = listed.iter().collect();
     Ok(table::render::sections(spec, &listed))
 }
 
@@ -107,8 +115,9 @@ pub fn check(
     text: &str,
     framework: FrameworkKind,
     integrations: &[&str],
+    renames: &[(&'static str, &'static str)],
 ) -> Result<Vec<Finding>, RequirementsError> {
-    let (spec, listed) = specs(framework, integrations)?;
+    let (spec, listed) = specs(framework, integrations, renames)?;
     let value = yaml::to_json_value(text).map_err(|err| RequirementsError::InvalidYaml {
         path: path.to_string(),
         message: err.message,
@@ -169,7 +178,7 @@ pub fn check(
             }
         }
     }
-    for integration in listed {
+    for integration in &listed {
         integration_parts(&file, spec, integration, &mut out);
     }
     Ok(out.0)
@@ -427,11 +436,12 @@ fn default_json(default: DefaultValue) -> Value {
 pub fn run_metadata(
     framework: FrameworkKind,
     integrations: &[&str],
+    renames: &[(&'static str, &'static str)],
     args: &[String],
 ) -> std::process::ExitCode {
     use std::process::ExitCode;
     match args {
-        [] => match sections(framework, integrations) {
+        [] => match sections(framework, integrations, renames) {
             Ok(text) => {
                 println!(
                     "# The charmcraft.yaml sections this {} charm needs (integrations: {}).",
@@ -458,7 +468,7 @@ pub fn run_metadata(
                     return ExitCode::from(2);
                 }
             };
-            match check(path, &text, framework, integrations) {
+            match check(path, &text, framework, integrations, renames) {
                 Ok(findings) if findings.is_empty() => {
                     println!("{path} declares everything this charm needs");
                     ExitCode::SUCCESS
@@ -496,8 +506,8 @@ mod tests {
     fn the_printed_sections_pass_their_own_check() {
         for kind in FrameworkKind::ALL {
             let all: Vec<&str> = table::INTEGRATIONS.iter().map(|i| i.name).collect();
-            let text = sections(kind, &all).expect("sections");
-            let findings = check("charmcraft.yaml", &text, kind, &all).expect("checks");
+            let text = sections(kind, &all, &[]).expect("sections");
+            let findings = check("charmcraft.yaml", &text, kind, &all, &[]).expect("checks");
             assert_eq!(findings, [], "{kind}");
         }
     }
@@ -510,6 +520,7 @@ mod tests {
             text,
             FrameworkKind::Flask,
             &["postgresql", "mysql", "mongodb", "oauth"],
+            &[],
         )
         .expect("checks");
         assert_eq!(findings, []);
@@ -526,6 +537,7 @@ mod tests {
             text,
             FrameworkKind::Go,
             &["redis", "tracing"],
+            &[],
         )
         .expect("checks");
         let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
@@ -556,17 +568,17 @@ mod tests {
 
     #[test]
     fn bad_files_are_errors_naming_the_file() {
-        let err = check("c.yaml", "a: [1\n", FrameworkKind::Flask, &[]).expect_err("invalid");
+        let err = check("c.yaml", "a: [1\n", FrameworkKind::Flask, &[], &[]).expect_err("invalid");
         assert!(
             err.to_string()
                 .starts_with("c.yaml: not valid YAML at line"),
             "{err}"
         );
-        let err = check("c.yaml", "", FrameworkKind::Flask, &[]).expect_err("empty");
+        let err = check("c.yaml", "", FrameworkKind::Flask, &[], &[]).expect_err("empty");
         assert_eq!(err.to_string(), "c.yaml: the file is empty");
-        let err = check("c.yaml", "- a\n", FrameworkKind::Flask, &[]).expect_err("list");
+        let err = check("c.yaml", "- a\n", FrameworkKind::Flask, &[], &[]).expect_err("list");
         assert_eq!(err.to_string(), "c.yaml: the top level is not a mapping");
-        let err = sections(FrameworkKind::Flask, &["kafka"]).expect_err("unknown");
+        let err = sections(FrameworkKind::Flask, &["kafka"], &[]).expect_err("unknown");
         assert_eq!(
             err.to_string(),
             "the requirements table does not know the integration \"kafka\""
@@ -578,7 +590,43 @@ mod tests {
         let text = "name: x\nextensions: [django-framework]\nrequires:\n  postgresql:\n    \
                     interface: postgresql_client\n";
         let findings =
-            check("c.yaml", text, FrameworkKind::Django, &["postgresql"]).expect("checks");
+            check("c.yaml", text, FrameworkKind::Django, &["postgresql"], &[]).expect("checks");
         assert_eq!(findings, []);
+    }
+
+    #[test]
+    fn a_renamed_endpoint_is_printed_and_checked_under_its_name() {
+        let renames = [("postgresql", "db")];
+        let text = sections(FrameworkKind::Go, &["postgresql"], &renames).expect("sections");
+        assert!(
+            text.contains("  db:\n    interface: postgresql_client\n"),
+            "{text}"
+        );
+        assert!(!text.contains("  postgresql:\n"), "{text}");
+        let findings = check(
+            "c.yaml",
+            &text,
+            FrameworkKind::Go,
+            &["postgresql"],
+            &renames,
+        )
+        .expect("checks");
+        assert_eq!(findings, []);
+        let unrenamed = sections(FrameworkKind::Go, &["postgresql"], &[]).expect("sections");
+        let lines: Vec<String> = check(
+            "c.yaml",
+            &unrenamed,
+            FrameworkKind::Go,
+            &["postgresql"],
+            &renames,
+        )
+        .expect("checks")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(
+            lines,
+            ["missing: requires.db: interface: postgresql_client, optional: true, limit: 1"]
+        );
     }
 }
