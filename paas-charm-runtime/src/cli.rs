@@ -23,7 +23,7 @@ pub fn run<C: Charm>(args: Vec<String>) -> ExitCode {
         },
         Some("metadata") => metadata::<C>(&args[1..]),
         Some("help" | "--help" | "-h") => {
-            println!("{USAGE}");
+            emit(&format!("{USAGE}\n"));
             ExitCode::SUCCESS
         }
         None => usage_error("JUJU_DISPATCH_PATH is not set: this is not a Juju hook"),
@@ -34,6 +34,18 @@ pub fn run<C: Charm>(args: Vec<String>) -> ExitCode {
 /// `metadata [--check <charmcraft.yaml>]` (see [`crate::requirements::run_metadata`]).
 fn metadata<C: Charm>(args: &[String]) -> ExitCode {
     crate::requirements::run_metadata(C::FRAMEWORK, C::INTEGRATIONS, C::ENDPOINTS, args)
+}
+
+/// Writes a local tool's output to stdout. A reader that went away (`simulate ... | head`) is
+/// not an error of ours: the rest is dropped quietly instead of panicking as `println!` does.
+pub(crate) fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(err) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the output: {err}");
+        }
+    }
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -74,10 +86,10 @@ fn simulate<C: Charm>(path: &str) -> ExitCode {
     let (mut listed, mut core) = bind_all::<C>(&world.meta);
     let mut integrations = all_mut::<C>(&mut listed, &mut core);
     let output = world.run_with(&mut integrations, C::extensions(), C::ENDPOINTS);
-    println!(
-        "{}",
+    emit(&format!(
+        "{}\n",
         serde_json::to_string_pretty(&output).unwrap_or_else(|_| "{}".into())
-    );
+    ));
     ExitCode::SUCCESS
 }
 

@@ -443,16 +443,16 @@ pub fn run_metadata(
     match args {
         [] => match sections(framework, integrations, renames) {
             Ok(text) => {
-                println!(
-                    "# The charmcraft.yaml sections this {} charm needs (integrations: {}).",
+                crate::cli::emit(&format!(
+                    "# The charmcraft.yaml sections this {} charm needs (integrations: {}).\n",
                     framework.info().name,
                     if integrations.is_empty() {
                         "none".to_string()
                     } else {
                         integrations.join(", ")
                     }
-                );
-                print!("{text}");
+                ));
+                crate::cli::emit(&text);
                 ExitCode::SUCCESS
             }
             Err(err) => {
@@ -470,19 +470,19 @@ pub fn run_metadata(
             };
             match check(path, &text, framework, integrations, renames) {
                 Ok(findings) if findings.is_empty() => {
-                    println!("{path} declares everything this charm needs");
+                    crate::cli::emit(&format!("{path} declares everything this charm needs\n"));
                     ExitCode::SUCCESS
                 }
                 Ok(findings) => {
                     for finding in &findings {
-                        println!("{finding}");
+                        crate::cli::emit(&format!("{finding}\n"));
                     }
-                    println!(
+                    crate::cli::emit(&format!(
                         "{path}: {} difference{} (run `metadata` without --check for the full \
-                         sections)",
+                         sections)\n",
                         findings.len(),
                         if findings.len() == 1 { "" } else { "s" }
-                    );
+                    ));
                     ExitCode::from(1)
                 }
                 Err(err) => {
