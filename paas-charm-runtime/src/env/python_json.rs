@@ -1,5 +1,5 @@
 //! JSON text exactly as Python's `json.dumps` writes it with default settings: `", "` between
-//! items, `": "` after keys, non-ASCII escaped as `\uXXXX`, keys in insertion order.
+//! items, `": "` after keys, non-ASCII escaped as `\u` and four hex digits, keys in insertion order.
 
 use serde_json::Value;
 
