@@ -3,6 +3,8 @@
 //! field by field with paas-charm 1.12.3's recorded `.out.json` by the project's copy of
 //! `compare.py` (`tests/tools/compare.py`, FORMAT.md §4), exactly as the project is judged.
 
+pub mod metadata;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
