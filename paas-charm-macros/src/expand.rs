@@ -174,11 +174,10 @@ pub fn expand(charm: &Charm) -> TokenStream {
             const INTEGRATIONS: &'static [&'static str] = &[#(#names),*];
             #endpoints
             #extensions
+            // The charmcraft.yaml the attribute was checked against, embedded: the build re-runs
+            // when it changes, and the binary's local tools and the test harness read it.
+            const CHARMCRAFT_YAML: &'static str = ::core::include_str!(#charmcraft);
         }
-
-        // The charmcraft.yaml the attribute was checked against: the build re-runs when it
-        // changes.
-        const _: &[u8] = ::core::include_bytes!(#charmcraft);
 
         #main
     }

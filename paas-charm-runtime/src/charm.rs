@@ -21,6 +21,11 @@ pub trait Charm: 'static {
     /// `endpoints(postgresql = "db")`: (the integration's endpoint, the charm's).
     const ENDPOINTS: &'static [(&'static str, &'static str)] = &[];
 
+    /// The text of the charmcraft.yaml the attribute was checked against at compile time,
+    /// embedded in the binary: the metadata the local tools (`simulate`, `env`) and the test
+    /// harness use when a scenario does not carry its own.
+    const CHARMCRAFT_YAML: &'static str;
+
     /// The author's extensions: the attribute's `extensions` key returns the charm struct's
     /// own [`Extensions`] impl; without it, none.
     fn extensions() -> &'static dyn Extensions {
