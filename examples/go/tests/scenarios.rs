@@ -3,5 +3,5 @@
 
 #[test]
 fn every_go_scenario_matches_paas_charm() {
-    paas_charm_conformance::assert_every_scenario_matches(env!("CARGO_BIN_EXE_go-k8s"), "go", 7);
+    paas_charm_conformance::assert_every_scenario_matches(env!("CARGO_BIN_EXE_go-k8s"), "go", 8);
 }

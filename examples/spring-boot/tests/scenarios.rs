@@ -6,6 +6,6 @@ fn every_spring_boot_scenario_matches_paas_charm() {
     paas_charm_conformance::assert_every_scenario_matches(
         env!("CARGO_BIN_EXE_spring-boot-k8s"),
         "spring-boot",
-        8,
+        9,
     );
 }

@@ -108,17 +108,56 @@ pub const COS_KINDS: &[&str] = &[
     "prometheus_alert_rules",
 ];
 
-/// The files paas-charm ships for a framework under `kind`: (file name, bytes). Only what the
-/// expected outputs let us recover byte-exact is bundled (Flask's dashboard and alert rules).
+/// The files paas-charm 1.12.3 ships for a framework under `kind` (its
+/// `paas_charm/<framework>/cos/<kind>/`): (file name, bytes), byte-identical to the wheel's.
+/// Every framework has a dashboard; Flask and Django also have an alert rule; the
+/// `loki_alert_rules` folders hold only `.gitkeep`, which no library reads.
+///
+/// ```
+/// use paas_charm_runtime::framework::FrameworkKind;
+/// use paas_charm_runtime::integration::cos::bundled_files;
+///
+/// let go = FrameworkKind::Go.info();
+/// let names: Vec<String> = bundled_files(go, "grafana_dashboards")
+///     .into_iter()
+///     .map(|(name, _)| name)
+///     .collect();
+/// assert_eq!(names, ["go.json"]);
+/// assert!(bundled_files(go, "prometheus_alert_rules").is_empty());
+/// ```
 pub fn bundled_files(framework: &FrameworkInfo, kind: &str) -> Vec<(String, Vec<u8>)> {
-    let files: &[(&str, &[u8])] = match (framework.kind, kind) {
-        (FrameworkKind::Flask, "grafana_dashboards") => &[(
+    let files: &[(&str, &[u8])] = match (kind, framework.kind) {
+        ("grafana_dashboards", FrameworkKind::Flask) => &[(
             "flask.json",
             include_bytes!("../../assets/cos/grafana_dashboards/flask.json"),
         )],
-        (FrameworkKind::Flask, "prometheus_alert_rules") => &[(
+        ("grafana_dashboards", FrameworkKind::Django) => &[(
+            "django.json",
+            include_bytes!("../../assets/cos/grafana_dashboards/django.json"),
+        )],
+        ("grafana_dashboards", FrameworkKind::FastApi) => &[(
+            "fastapi.json",
+            include_bytes!("../../assets/cos/grafana_dashboards/fastapi.json"),
+        )],
+        ("grafana_dashboards", FrameworkKind::Go) => &[(
+            "go.json",
+            include_bytes!("../../assets/cos/grafana_dashboards/go.json"),
+        )],
+        ("grafana_dashboards", FrameworkKind::ExpressJs) => &[(
+            "expressjs.json",
+            include_bytes!("../../assets/cos/grafana_dashboards/expressjs.json"),
+        )],
+        ("grafana_dashboards", FrameworkKind::SpringBoot) => &[(
+            "spring_boot.json",
+            include_bytes!("../../assets/cos/grafana_dashboards/spring_boot.json"),
+        )],
+        ("prometheus_alert_rules", FrameworkKind::Flask) => &[(
             "flask.rule",
             include_bytes!("../../assets/cos/prometheus_alert_rules/flask.rule"),
+        )],
+        ("prometheus_alert_rules", FrameworkKind::Django) => &[(
+            "django.rule",
+            include_bytes!("../../assets/cos/prometheus_alert_rules/django.rule"),
         )],
         _ => &[],
     };
@@ -221,7 +260,7 @@ pub fn prometheus_alert_rules(
             let Ok(text) = std::str::from_utf8(bytes) else {
                 continue;
             };
-            let Ok(Value::Object(doc)) = serde_yaml::from_str::<Value>(text) else {
+            let Ok(Value::Object(doc)) = crate::yaml::to_json_value(text) else {
                 continue;
             };
             let file_groups: Vec<Value> = match doc.get("groups") {
@@ -281,5 +320,156 @@ fn host_health_group() -> Map<String, Value> {
     match value {
         Value::Object(map) => map,
         _ => Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+    use crate::integration::grafana_dashboard::dashboards_value;
+
+    fn topology(app: &str) -> Topology {
+        Topology {
+            model: "test-model".into(),
+            model_uuid: "00000000-0000-4000-8000-000000000000".into(),
+            application: app.into(),
+            unit: format!("{app}/0"),
+            charm_name: app.into(),
+        }
+    }
+
+    fn sha256_hex(bytes: &[u8]) -> String {
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The hashes of paas-charm 1.12.3's wheel (cos-assets README): the bundled bytes are the
+    /// wheel's, and each dashboard decodes back from `content` byte for byte.
+    #[test]
+    fn every_framework_publishes_its_wheel_dashboard() {
+        let expected = [
+            (
+                FrameworkKind::Flask,
+                "flask",
+                "61ad1a5efa4cf2497c05892346a177318db7a4b3967b890bb3ed7d60c2c91996",
+            ),
+            (
+                FrameworkKind::Django,
+                "django",
+                "da4678037e37c31ac07ef6d2bb69bc540cd02953371cd8553e82f805191162ca",
+            ),
+            (
+                FrameworkKind::FastApi,
+                "fastapi",
+                "7855b62e44a0d3608e86b3b94e2de9e5e2fea0f009852f37b50d972651db2deb",
+            ),
+            (
+                FrameworkKind::Go,
+                "go",
+                "46081e5b4dbceb9c1a56d985ea22e2daa6031ad4c16148aca7e3f98d9312a89e",
+            ),
+            (
+                FrameworkKind::ExpressJs,
+                "expressjs",
+                "8523e1736a0bf28ad4a8a84100472858e41563465f98fecb2fd5249f7823565a",
+            ),
+            (
+                FrameworkKind::SpringBoot,
+                "spring_boot",
+                "2e4e7d950d872f59f1fbb4822fe3f9d4f7b184337bcf21b2e0063d43d374f471",
+            ),
+        ];
+        for (kind, stem, sha) in expected {
+            let files = bundled_files(kind.info(), "grafana_dashboards");
+            assert_eq!(files.len(), 1, "{stem}");
+            assert_eq!(files[0].0, format!("{stem}.json"));
+            assert_eq!(sha256_hex(&files[0].1), sha, "{stem}");
+            let app = format!("{}-k8s", kind.info().name);
+            let value = dashboards_value(&files, &topology(&app)).expect("dashboards");
+            let template = &value["templates"][format!("file:{stem}")];
+            let compressed = base64::engine::general_purpose::STANDARD
+                .decode(template["content"].as_str().expect("content"))
+                .expect("base64");
+            let mut raw = Vec::new();
+            liblzma::read::XzDecoder::new(&compressed[..])
+                .read_to_end(&mut raw)
+                .expect("xz");
+            assert_eq!(raw, files[0].1, "{stem}");
+        }
+        let go = bundled_files(FrameworkKind::Go.info(), "grafana_dashboards");
+        let value = dashboards_value(&go, &topology("go-k8s")).expect("dashboards");
+        assert_eq!(
+            value["templates"]["file:go"]["dashboard_alt_uid"],
+            "7d33d40ec7adf982"
+        );
+        let fastapi = bundled_files(FrameworkKind::FastApi.info(), "grafana_dashboards");
+        let value = dashboards_value(&fastapi, &topology("fastapi-k8s")).expect("dashboards");
+        assert_eq!(
+            value["templates"]["file:fastapi"]["dashboard_alt_uid"],
+            "3601d66e4d77218b"
+        );
+    }
+
+    #[test]
+    fn flask_and_django_ship_alert_rules_the_others_only_host_health() {
+        let dir = std::env::temp_dir().join("paas-cos-rules-test-none");
+        let expected = [
+            (
+                FrameworkKind::Flask,
+                "e557f433e007e13aad8d76ba444b748de19cdff2ae4e2fc274748a5dc4ced9af",
+            ),
+            (
+                FrameworkKind::Django,
+                "fe80016285711128d5cfbd7fe8708e48cc56955f0d92a31907aa9f454cbbfb4b",
+            ),
+        ];
+        for (kind, sha) in expected {
+            let files = bundled_files(kind.info(), "prometheus_alert_rules");
+            assert_eq!(files.len(), 1);
+            assert_eq!(sha256_hex(&files[0].1), sha);
+        }
+        let rules =
+            prometheus_alert_rules(FrameworkKind::Django.info(), &dir, &topology("django-k8s"));
+        let names: Vec<&str> = rules["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .map(|g| g["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "test_model_00000000_django_k8s_django_rules",
+                "test_model_00000000_django_k8s_HostHealth_rules"
+            ]
+        );
+        let rule = &rules["groups"][0]["rules"][0];
+        assert_eq!(rule["alert"], "DjangoTargetMissing");
+        assert_eq!(rule["expr"], "up == 0");
+        assert_eq!(rule["labels"]["severity"], "critical");
+        assert_eq!(rule["labels"]["juju_application"], "django-k8s");
+        assert_eq!(rule["labels"]["juju_charm"], "django-k8s");
+        for kind in [
+            FrameworkKind::FastApi,
+            FrameworkKind::Go,
+            FrameworkKind::ExpressJs,
+            FrameworkKind::SpringBoot,
+        ] {
+            let app = format!("{}-k8s", kind.info().name);
+            let rules = prometheus_alert_rules(kind.info(), &dir, &topology(&app));
+            let groups = rules["groups"].as_array().expect("groups");
+            assert_eq!(groups.len(), 1, "{app}");
+            assert!(groups[0]["name"]
+                .as_str()
+                .is_some_and(|n| n.ends_with("_HostHealth_rules")));
+            assert!(bundled_files(kind.info(), "loki_alert_rules").is_empty());
+        }
     }
 }

@@ -259,7 +259,7 @@ mod tests {
         let text = w.juju.local_app_bag(2, false).expect("bag")["dashboards"].clone();
         let value: Value = serde_json::from_str(&text).expect("json");
         let keys: Vec<&String> = value["templates"].as_object().expect("o").keys().collect();
-        assert_eq!(keys, ["file:custom_mine"]);
+        assert_eq!(keys, ["file:custom_mine", "file:go"]);
         std::fs::remove_dir_all(&dir).ok();
     }
 }
