@@ -259,8 +259,9 @@ impl Integration for OAuth {
         None
     }
 
-    /// Rewrites the client registration (leader, every relation), then checks the `openid`
-    /// scope. paas-charm crashes the hook on an invalid redirect URI; we block instead.
+    /// Checks the `openid` scope, then rewrites the client registration (leader, every
+    /// relation): without `openid` it blocks and writes nothing, as paas-charm's
+    /// `update_client`. paas-charm crashes the hook on an invalid redirect URI; we block instead.
     fn before_restart(
         &mut self,
         cx: &mut Cx<'_>,
@@ -270,6 +271,14 @@ impl Integration for OAuth {
             return Ok(());
         }
         self.redirect_uri = redirect_uri(&view.base_url, &self.redirect_path);
+        // paas-charm's `update_client` checks the scopes before it hands the configuration to
+        // the library: without `openid` nothing is written.
+        if !self.scopes.contains("openid") {
+            return Err(IntegrationError::InvalidData(
+                "The 'openid' scope is required for OAuth integration, please add it to the scopes."
+                    .into(),
+            ));
+        }
         if cx.juju.is_leader()? {
             if !valid_redirect_uri(&self.redirect_uri) {
                 return Err(IntegrationError::InvalidData(format!(
@@ -282,12 +291,6 @@ impl Integration for OAuth {
                 cx.juju
                     .update_bag(relation.id, Scope::App, config.clone())?;
             }
-        }
-        if !self.scopes.contains("openid") {
-            return Err(IntegrationError::InvalidData(
-                "The 'openid' scope is required for OAuth integration, please add it to the scopes."
-                    .into(),
-            ));
         }
         Ok(())
     }
@@ -677,6 +680,46 @@ mod tests {
                 .to_string(),
             "The 'openid' scope is required for OAuth integration, please add it to the scopes."
         );
+    }
+
+    /// paas-charm's `update_client` raises before `update_client_config`: a ready relation
+    /// with scopes lacking `openid` blocks and gets no client configuration.
+    #[test]
+    fn scopes_without_openid_write_no_client_configuration() {
+        let mut w = oauth_world(json!({}));
+        let mut backend = crate::testing::MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        backend.relations = vec![relation_with_unit(
+            3,
+            "oidc",
+            "oauth",
+            "hydra",
+            hydra_bag(),
+            bag(&[]),
+        )];
+        backend.secrets = vec![MemorySecret {
+            id: "secret:6ba1b7otbbqne9ec8h74".into(),
+            tracked_content: bag(&[("secret", "hYdRaCl1entS3cret")]),
+            latest_content: bag(&[("secret", "hYdRaCl1entS3cret")]),
+            ..MemorySecret::default()
+        }];
+        backend.config =
+            crate::testing::juju::config_values(json!({"oidc-scopes": "profile email"}));
+        w.juju = crate::juju::Juju::new(Box::new(backend), w.juju.ctx.clone());
+        let mut o = OAuth::bind(&w.meta).expect("bound");
+        o.load(&mut w.cx()).expect("load");
+        let view = ReadinessView {
+            ingress_url: Some("https://paas.example.com/test-model-flask-k8s".into()),
+            base_url: "https://paas.example.com/test-model-flask-k8s".into(),
+        };
+        assert_eq!(o.blocked(&view), None);
+        assert_eq!(
+            o.before_restart(&mut w.cx(), &view)
+                .expect_err("no openid")
+                .to_string(),
+            "The 'openid' scope is required for OAuth integration, please add it to the scopes."
+        );
+        assert!(w.juju.local_app_bag(3, false).expect("bag").is_empty());
     }
 
     #[test]
