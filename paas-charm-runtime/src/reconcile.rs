@@ -352,6 +352,9 @@ impl Runner<'_> {
         missing.sort_by_key(|name| rank(MISSING_ORDER, name));
         if !missing.is_empty() {
             let message = format!("missing integrations: {}", missing.join(", "));
+            // paas-charm builds the app (`_create_app`, which pushes Spring Boot's SAML
+            // certificate) to stop its services.
+            self.push_app_build_files(built)?;
             self.stop_all_services()?;
             migration::write_status(self.pebble, framework, MigrationStatus::Pending)?;
             return Err(Stop::Status(Status::blocked(message)));
@@ -481,6 +484,21 @@ impl Runner<'_> {
             env.set(name, value);
         }
         env
+    }
+
+    /// The files integrations contribute, pushed where paas-charm pushes them while it builds
+    /// the app object even when it then only stops the services (missing integrations).
+    fn push_app_build_files(&mut self, built: &Built) -> Result<(), PebbleError> {
+        for (path, content) in &built.contributions.files {
+            let options = PushOptions {
+                make_dirs: true,
+                user: Some("_daemon_".into()),
+                group: Some("_daemon_".into()),
+                ..PushOptions::default()
+            };
+            self.pebble.push(path, content.as_bytes(), &options)?;
+        }
+        Ok(())
     }
 
     fn stop_all_services(&mut self) -> Result<(), PebbleError> {

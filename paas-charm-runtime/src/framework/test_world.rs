@@ -100,10 +100,17 @@ impl ScenarioBuilder {
     }
 }
 
+impl ScenarioBuilder {
+    /// The simulator's world for this scenario, to run with integrations of a test's choice.
+    pub fn into_world(self) -> World {
+        let scenario: Scenario = serde_json::from_value(self.value).expect("scenario");
+        World::new(scenario).expect("world")
+    }
+}
+
 /// Runs the scenario and returns the output JSON (FORMAT.md §3).
 pub(crate) fn run(builder: ScenarioBuilder) -> Value {
-    let scenario: Scenario = serde_json::from_value(builder.value).expect("scenario");
-    let world = World::new(scenario).expect("world");
+    let world = builder.into_world();
     let mut core = Core::bind(&world.meta);
     let mut postgresql = Postgresql::bind(&world.meta);
     let mut mysql = Mysql::bind(&world.meta);

@@ -136,7 +136,9 @@ pub struct Contributions {
     pub proxy: Option<ProxyOverride>,
     /// A tracing endpoint is ready (Gunicorn renders its tracing block).
     pub tracing_ready: bool,
-    /// Files to push into the workload container: (path, content).
+    /// Files to push into the workload container: (path, content). paas-charm pushes them
+    /// whenever it builds its app object: on every restart, and also before stopping the
+    /// services when required integrations are missing.
     pub files: Vec<(String, String)>,
     /// Extra Pebble layers to add (label, layer), e.g. log forwarding.
     pub layers: Vec<(String, Layer)>,

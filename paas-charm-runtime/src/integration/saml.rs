@@ -503,4 +503,90 @@ requires:
         let mut w = saml_world(FrameworkKind::Flask, "saml-relation-changed", bag(&[]));
         assert_eq!(s.handle_event(&mut w.cx()).expect("event"), vec![]);
     }
+
+    /// paas-charm's Spring Boot `_create_app` pushes `/app/saml.cert` whenever the state holds
+    /// SAML data, and `is_ready` builds the app to stop the services when a required
+    /// integration is missing: the certificate is written, then the charm blocks.
+    #[test]
+    fn spring_boot_writes_the_certificate_even_when_blocked_on_a_missing_integration() {
+        use crate::framework::test_world::ScenarioBuilder;
+        use crate::integration::database::Postgresql;
+
+        const SPRING: &str = r#"
+name: spring-boot-k8s
+containers:
+  app:
+    resource: app-image
+peers:
+  secret-storage:
+    interface: secret-storage
+requires:
+  saml:
+    interface: saml
+    optional: true
+    limit: 1
+  postgresql:
+    interface: postgresql_client
+    limit: 1
+"#;
+        let scenario = |can_connect: bool, remote: serde_json::Value| {
+            let event = if remote.as_object().is_some_and(|o| o.is_empty()) {
+                "config-changed"
+            } else {
+                "saml-relation-changed"
+            };
+            ScenarioBuilder::new("spring-boot", SPRING)
+                .rock(
+                    json!({"spring-boot": {"override": "replace", "startup": "enabled",
+                                             "command": "java -jar app.jar"}}),
+                )
+                .event(event)
+                .set("event_args", json!({"relation_id": 3, "remote_unit": 0}))
+                .set("can_connect", json!(can_connect))
+                .relation(json!({
+                    "endpoint": "saml", "interface": "saml", "id": 3,
+                    "remote_app_name": "saml-integrator",
+                    "remote_app_data": remote,
+                    "remote_units_data": {"0": {}},
+                    "local_app_data": {}, "local_unit_data": {}
+                }))
+                .into_world()
+        };
+        let run = |world: crate::testing::simulate::World| {
+            let mut saml = Saml::bind(&world.meta).expect("saml");
+            let mut postgresql = Postgresql::bind(&world.meta).expect("postgresql");
+            world.run(&mut [&mut saml, &mut postgresql])
+        };
+        let saml_data = json!({
+            "entity_id": "https://login.staging.ubuntu.com",
+            "metadata_url": "https://login.staging.ubuntu.com/saml/metadata",
+            "single_sign_on_service_redirect_binding":
+                "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
+            "single_sign_on_service_redirect_url": "https://login.staging.ubuntu.com/saml/",
+            "x509certs": "MIIBexampleCERT"
+        });
+        let out = run(scenario(true, saml_data.clone()));
+        assert_eq!(
+            out["unit_status"],
+            json!({"name": "blocked", "message": "missing integrations: postgresql"})
+        );
+        assert_eq!(
+            out["files"]["/app/saml.cert"],
+            "-----BEGIN CERTIFICATE-----\nMIIBexampleCERT\n-----END CERTIFICATE-----"
+        );
+        // No SAML data yet (config-changed): blocked, nothing to write.
+        let out = run(scenario(true, json!({})));
+        assert_eq!(
+            out["unit_status"]["message"],
+            "missing integrations: postgresql"
+        );
+        assert!(out["files"].get("/app/saml.cert").is_none());
+        // Pebble not reachable: paas-charm waits before it builds the app.
+        let out = run(scenario(false, saml_data));
+        assert_eq!(
+            out["unit_status"],
+            json!({"name": "waiting", "message": "Waiting for pebble ready"})
+        );
+        assert!(out["files"].get("/app/saml.cert").is_none());
+    }
 }
