@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::env::python_json;
-use crate::integration::data_common::read_shared_secret;
+use crate::integration::data_common::{read_shared_secret, unreadable_secret};
 use crate::integration::IntegrationError;
-use crate::juju::{Bag, HookToolError, Juju, RelationId, Scope};
+use crate::juju::{Bag, HookToolError, Juju, RelationId, Scope, SecretQuery};
 
 /// The secret fields the requirer asks for (`requested-secrets`), as the library writes them.
 pub const REQUESTED_SECRETS: &[&str] = &[
@@ -28,6 +28,62 @@ pub const PROVIDED_SECRETS: &[&str] = &["mtls-cert"];
 
 /// The fields of the `user` secret group.
 pub const USER_GROUP: &[&str] = &["username", "password", "uris", "read-only-uris"];
+
+/// The library's secret groups (`SECRET_GROUPS.groups()`, in its order): a provider publishes
+/// each one's secret URI as `secret-<group>`.
+pub const SECRET_GROUPS: &[&str] = &["user", "tls", "mtls", "entity", "extra"];
+
+/// The label the library gives a provider's secret: `<endpoint>.<relation id>.<group>.secret`.
+///
+/// ```
+/// use paas_charm_runtime::integration::data_interfaces::secret_label;
+///
+/// assert_eq!(secret_label("postgresql", 2, "tls"), "postgresql.2.tls.secret");
+/// ```
+pub fn secret_label(endpoint: &str, id: RelationId, group: &str) -> String {
+    format!("{endpoint}.{id}.{group}.secret")
+}
+
+/// The requirer's relation-changed registration (`_register_secrets_to_relation`): every
+/// `secret-<group>` newly added to the provider's bag is fetched once by URI with the group's
+/// label (`get_secret(id=uri, label=label)`), whichever group it is and whether or not
+/// paas-charm reads its content. A secret we cannot read crashes the library's hook; it is
+/// invalid relation data here, as for [`fetch_fields`].
+pub fn register_new_secrets(
+    juju: &mut Juju,
+    endpoint: &str,
+    id: RelationId,
+    remote: &Bag,
+    diff: &Diff,
+) -> Result<(), IntegrationError> {
+    if juju.ctx.juju_version.major < 3 || !diff.added.iter().any(|k| k.starts_with("secret-")) {
+        return Ok(());
+    }
+    let relation_name = juju.juju_endpoint(endpoint).to_owned();
+    for group in SECRET_GROUPS {
+        let field = format!("secret-{group}");
+        let Some(uri) = remote.get(&field).filter(|_| diff.added.contains(&field)) else {
+            continue;
+        };
+        let query = SecretQuery {
+            id: Some(uri.clone()),
+            label: Some(secret_label(&relation_name, id, group)),
+            refresh: false,
+            peek: false,
+        };
+        match juju.secret(&query) {
+            Ok(_) => {}
+            Err(HookToolError::SecretNotFound { .. }) => {
+                return Err(unreadable_secret(endpoint, uri, "not found"))
+            }
+            Err(HookToolError::PermissionDenied { .. }) => {
+                return Err(unreadable_secret(endpoint, uri, "permission denied"))
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(())
+}
 
 /// A list of names as the library's `json.dumps(list)`.
 pub fn json_list(items: &[&str]) -> String {
@@ -143,7 +199,7 @@ pub fn fetch_fields(
         if !user.is_empty() {
             let mut found = Bag::new();
             if let Some(uri) = remote.get("secret-user") {
-                let label = format!("{}.{id}.user.secret", juju.juju_endpoint(endpoint));
+                let label = secret_label(juju.juju_endpoint(endpoint), id, "user");
                 found = read_shared_secret(juju, endpoint, uri, &label)?
                     .into_iter()
                     .filter(|(k, _)| user.contains(&k.as_str()))

@@ -6,7 +6,8 @@ use crate::env::Env;
 use crate::framework::{FrameworkInfo, FrameworkKind};
 use crate::integration::data_common::unparsable_url;
 use crate::integration::data_interfaces::{
-    diff_and_snapshot, fetch_fields, json_list, PROVIDED_SECRETS, REQUESTED_SECRETS,
+    diff_and_snapshot, fetch_fields, json_list, register_new_secrets, PROVIDED_SECRETS,
+    REQUESTED_SECRETS,
 };
 use crate::integration::{Cx, Integration, IntegrationError, Trigger};
 use crate::juju::{CharmMeta, Event, RelationEventKind, Scope};
@@ -107,10 +108,16 @@ impl Database {
                 }
                 let remote = cx.juju.remote_app_bag(id)?;
                 let diff = diff_and_snapshot(cx.juju, id, &remote)?;
+                register_new_secrets(cx.juju, endpoint, id, &remote, &diff)?;
                 let credentials_shared = (diff.added.contains("username")
                     && diff.added.contains("password"))
                     || diff.added.contains("secret-user");
-                let entity_type = remote.contains_key("entity-type");
+                // The library looks for `entity-type` in the provider's copy of our request
+                // (its `data` JSON), not in the bag itself.
+                let entity_type = remote
+                    .get("data")
+                    .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+                    .is_some_and(|data| data.get("entity-type").is_some());
                 if credentials_shared && !entity_type {
                     return Ok(vec![Trigger::ReconcileWithMigrations]);
                 }
@@ -447,6 +454,148 @@ mod tests {
             Some("{\"database\": \"flask-k8s\", \"endpoints\": \"postgresql-k8s-primary.test-model.svc.cluster.local:5432\", \"read-only-endpoints\": \"postgresql-k8s-replicas.test-model.svc.cluster.local:5432\", \"secret-user\": \"secret:cstgtq7mp25c77d05kbg\", \"version\": \"16.6\"}")
         );
         assert!(world.secret_by_label("postgresql.2.user.secret").is_some());
+    }
+
+    /// The library registers every newly published `secret-<group>` with its label on
+    /// relation-changed: `tls` and `extra` as well as `user`, though paas-charm reads only the
+    /// user secret's content. A second change adds nothing and registers nothing.
+    #[test]
+    fn every_new_secret_group_gets_its_label() {
+        let mut backend = MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        let remote = bag(&[
+            ("database", "flask-k8s"),
+            ("endpoints", "pg-primary:5432"),
+            ("secret-user", "secret:d0user00000000000000"),
+            ("secret-tls", "secret:d0tls000000000000000"),
+            ("secret-extra", "secret:d0extra0000000000000"),
+        ]);
+        let mut rel = relation(
+            2,
+            "postgresql",
+            "postgresql_client",
+            "postgresql-k8s",
+            remote,
+            &[("postgresql-k8s/0", bag(&[]))],
+        );
+        rel.local_unit_data = bag(&requested_unit_bag());
+        backend.relations.push(rel);
+        backend.secrets.push(granted_secret(
+            "secret:d0user00000000000000",
+            bag(&[("username", "u7"), ("password", "p7")]),
+        ));
+        backend.secrets.push(granted_secret(
+            "secret:d0tls000000000000000",
+            bag(&[("tls", "true"), ("tls-ca", "CA")]),
+        ));
+        backend.secrets.push(granted_secret(
+            "secret:d0extra0000000000000",
+            bag(&[("extra", "x")]),
+        ));
+        let hook = Hook::relation(
+            "flask-k8s/0",
+            "postgresql-relation-changed",
+            2,
+            "postgresql-k8s",
+            Some("postgresql-k8s/0"),
+        );
+        let mut world = World::new(FrameworkKind::Flask, flask_meta(), backend, &hook);
+        let mut pg = Postgresql::bind(&world.meta).unwrap();
+        let (triggers, env) = world.run(&mut pg);
+        assert_eq!(triggers, vec![Trigger::ReconcileWithMigrations]);
+        assert_eq!(
+            env.unwrap().get("POSTGRESQL_DB_CONNECT_STRING").as_deref(),
+            Some("postgresql://u7:p7@pg-primary:5432/flask-k8s")
+        );
+        assert_eq!(
+            world.secret_by_label("postgresql.2.user.secret"),
+            Some(bag(&[("username", "u7"), ("password", "p7")]))
+        );
+        assert_eq!(
+            world.secret_by_label("postgresql.2.tls.secret"),
+            Some(bag(&[("tls", "true"), ("tls-ca", "CA")]))
+        );
+        assert_eq!(
+            world.secret_by_label("postgresql.2.extra.secret"),
+            Some(bag(&[("extra", "x")]))
+        );
+        assert_eq!(world.secret_by_label("postgresql.2.mtls.secret"), None);
+    }
+
+    /// A `secret-tls` we may not read fails the library's hook: invalid relation data here.
+    #[test]
+    fn an_unreadable_new_tls_secret_blocks() {
+        let mut backend = MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        let mut rel = relation(
+            2,
+            "postgresql",
+            "postgresql_client",
+            "postgresql-k8s",
+            bag(&[("secret-tls", "secret:d0gone00000000000000")]),
+            &[("postgresql-k8s/0", bag(&[]))],
+        );
+        rel.local_unit_data = bag(&requested_unit_bag());
+        backend.relations.push(rel);
+        let hook = Hook::relation(
+            "flask-k8s/0",
+            "postgresql-relation-changed",
+            2,
+            "postgresql-k8s",
+            Some("postgresql-k8s/0"),
+        );
+        let mut world = World::new(FrameworkKind::Flask, flask_meta(), backend, &hook);
+        let mut pg = Postgresql::bind(&world.meta).unwrap();
+        assert_eq!(
+            pg.handle_event(&mut world.cx()).unwrap_err().to_string(),
+            "Invalid postgresql relation data: the secret secret:d0gone00000000000000 cannot be read (not found)."
+        );
+    }
+
+    /// `database_created` is skipped only when the provider's copy of our request (`data`)
+    /// names an `entity-type`; a top-level `entity-type` key does not count.
+    #[test]
+    fn entity_type_is_read_from_the_providers_data() {
+        for (remote, reconciles) in [
+            (
+                vec![
+                    ("username", "u"),
+                    ("password", "p"),
+                    ("entity-type", "USER"),
+                ],
+                true,
+            ),
+            (
+                vec![
+                    ("username", "u"),
+                    ("password", "p"),
+                    (
+                        "data",
+                        "{\"database\": \"flask-k8s\", \"entity-type\": \"USER\"}",
+                    ),
+                ],
+                false,
+            ),
+        ] {
+            let mut world = plain_world(
+                FrameworkKind::Flask,
+                "flask-k8s",
+                "postgresql",
+                &remote,
+                "postgresql-relation-changed",
+            );
+            let mut pg = Postgresql::bind(&world.meta).unwrap();
+            let triggers = pg.handle_event(&mut world.cx()).unwrap();
+            assert_eq!(
+                triggers,
+                if reconciles {
+                    vec![Trigger::ReconcileWithMigrations]
+                } else {
+                    vec![]
+                },
+                "{remote:?}"
+            );
+        }
     }
 
     fn plain_world(
