@@ -70,7 +70,15 @@ impl Integration for Logging {
             cx.pebble.add_layer(&layer_label(cx), &layer, true)?;
         }
         if write_app {
-            let relations = live_relations(cx)?;
+            // `_handle_alert_rules(event.relation)`: only the relation of this hook, and not
+            // one being broken (ours deliberately: it is going away).
+            let live = live_relations(cx)?;
+            let relations: Vec<u32> = cx
+                .juju
+                .event_relation_id(ENDPOINT)
+                .filter(|id| live.contains(id))
+                .into_iter()
+                .collect();
             leader_publish(cx, &relations, |_, topology| {
                 Ok(vec![
                     ("metadata".to_owned(), dumps(&topology.metadata())),
@@ -254,6 +262,56 @@ mod tests {
         let mut out = crate::integration::Contributions::default();
         l.contribute(&mut out);
         assert!(out.layers.is_empty());
+    }
+
+    /// The library writes `metadata`/`alert_rules` into the hook's relation only; a second
+    /// logging relation keeps its bag until its own hook.
+    #[test]
+    fn only_the_hooks_relation_gets_metadata_and_rules() {
+        let dir = std::env::temp_dir().join("paas-logging-test-none");
+        let rels = vec![
+            relation_with_unit(
+                2,
+                ENDPOINT,
+                "loki_push_api",
+                "loki-k8s",
+                bag(&[]),
+                bag(&[("endpoint", "{\"url\": \"http://loki/push\"}")]),
+            ),
+            relation_with_unit(
+                5,
+                ENDPOINT,
+                "loki_push_api",
+                "other-loki",
+                bag(&[]),
+                bag(&[("endpoint", "{\"url\": \"http://other-loki/push\"}")]),
+            ),
+        ];
+        let mut w = world(
+            FrameworkKind::Flask,
+            FLASK_META,
+            "flask-k8s",
+            "logging-relation-joined",
+            Some((5, "other-loki")),
+            true,
+            rels,
+            json!({}),
+            serde_json::Value::Null,
+            &dir,
+        );
+        let mut l = Logging::bind(&w.meta).expect("bound");
+        l.handle_event(&mut w.cx()).expect("event");
+        assert_eq!(
+            w.juju.local_app_bag(5, false).expect("bag")["alert_rules"],
+            "{}"
+        );
+        assert!(w.juju.local_app_bag(2, false).expect("bag").is_empty());
+        // Both endpoints are forwarded to, whichever relation the hook is for.
+        let (_, layer) = w.pebble.layers.last().expect("layer").clone();
+        assert_eq!(
+            layer.log_targets.keys().collect::<Vec<_>>(),
+            ["loki-k8s/0", "other-loki/0"]
+        );
     }
 
     #[test]
