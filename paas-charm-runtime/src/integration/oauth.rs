@@ -140,8 +140,11 @@ impl Integration for OAuth {
                 Ok(Vec::new())
             }
             RelationEventKind::Changed => {
+                // The library emits `oauth_info_changed` (on every unit) once both credentials
+                // are non-empty.
                 let bag = cx.juju.remote_app_bag(id)?;
-                if bag.contains_key("client_id") && bag.contains_key("client_secret_id") {
+                let present = |key: &str| bag.get(key).is_some_and(|v| !v.is_empty());
+                if present("client_id") && present("client_secret_id") {
                     Ok(vec![Trigger::Reconcile])
                 } else {
                     Ok(Vec::new())
@@ -680,6 +683,42 @@ mod tests {
                 .to_string(),
             "The 'openid' scope is required for OAuth integration, please add it to the scopes."
         );
+    }
+
+    /// hydra's `_on_relation_changed_event` waits for non-empty credentials (on any unit):
+    /// an empty `client_id` emits no `oauth_info_changed`, so nothing reconciles.
+    #[test]
+    fn relation_changed_reconciles_once_credentials_are_non_empty() {
+        let mut w = oauth_world(json!({}));
+        let mut o = OAuth::bind(&w.meta).expect("bound");
+        assert_eq!(
+            o.handle_event(&mut w.cx()).expect("event"),
+            vec![Trigger::Reconcile]
+        );
+        let follower = |remote: crate::juju::Bag, leader: bool| {
+            let mut w = oauth_world(json!({}));
+            let mut backend = crate::testing::MemoryBackend::new("flask-k8s/1");
+            backend.leader = leader;
+            backend.relations = vec![relation_with_unit(
+                3,
+                "oidc",
+                "oauth",
+                "hydra",
+                remote,
+                bag(&[]),
+            )];
+            w.juju = crate::juju::Juju::new(Box::new(backend), w.juju.ctx.clone());
+            w
+        };
+        let mut w = follower(hydra_bag(), false);
+        assert_eq!(
+            o.handle_event(&mut w.cx()).expect("event"),
+            vec![Trigger::Reconcile]
+        );
+        let mut empty_id = hydra_bag();
+        empty_id.insert("client_id".into(), String::new());
+        let mut w = follower(empty_id, true);
+        assert_eq!(o.handle_event(&mut w.cx()).expect("event"), vec![]);
     }
 
     /// paas-charm's `update_client` raises before `update_client_config`: a ready relation
