@@ -65,24 +65,42 @@ pub fn register_new_secrets(
         let Some(uri) = remote.get(&field).filter(|_| diff.added.contains(&field)) else {
             continue;
         };
-        let query = SecretQuery {
-            id: Some(uri.clone()),
-            label: Some(secret_label(&relation_name, id, group)),
-            refresh: false,
-            peek: false,
-        };
-        match juju.secret(&query) {
-            Ok(_) => {}
-            Err(HookToolError::SecretNotFound { .. }) => {
-                return Err(unreadable_secret(endpoint, uri, "not found"))
-            }
-            Err(HookToolError::PermissionDenied { .. }) => {
-                return Err(unreadable_secret(endpoint, uri, "permission denied"))
-            }
-            Err(other) => return Err(other.into()),
-        }
+        register_secret(
+            juju,
+            endpoint,
+            uri,
+            &secret_label(&relation_name, id, group),
+        )?;
     }
     Ok(())
+}
+
+/// The libraries' secret registration (`CachedSecret(model, component, label, uri).meta`):
+/// `secret-get <uri> --label <label>` without `--refresh`, so the label sticks to the secret
+/// while the tracked revision stays. A secret we cannot read is invalid relation data (the
+/// library's hook crashes there); another tool failure fails the hook.
+pub fn register_secret(
+    juju: &mut Juju,
+    relation: &str,
+    uri: &str,
+    label: &str,
+) -> Result<(), IntegrationError> {
+    let query = SecretQuery {
+        id: Some(uri.to_owned()),
+        label: Some(label.to_owned()),
+        refresh: false,
+        peek: false,
+    };
+    match juju.secret(&query) {
+        Ok(_) => Ok(()),
+        Err(HookToolError::SecretNotFound { .. }) => {
+            Err(unreadable_secret(relation, uri, "not found"))
+        }
+        Err(HookToolError::PermissionDenied { .. }) => {
+            Err(unreadable_secret(relation, uri, "permission denied"))
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// A list of names as the library's `json.dumps(list)`.

@@ -12,6 +12,7 @@ use crate::env::url::{decompose, UrlError};
 use crate::env::Env;
 use crate::framework::FrameworkInfo;
 use crate::integration::data_common::{read_shared_secret, relation_event, unparsable_url};
+use crate::integration::data_interfaces::register_secret;
 use crate::integration::{Cx, Integration, IntegrationError, Trigger};
 use crate::juju::{Bag, CharmMeta, HookToolError, RelationEventKind, RelationId, Scope};
 
@@ -298,6 +299,15 @@ impl Valkey {
             let old = snapshot.get(&response_id).and_then(Value::as_object);
             let added =
                 |key: &str| new.contains_key(key) && !old.is_some_and(|o| o.contains_key(key));
+            // `_handle_event`: every secret URI new in this response is registered with its
+            // label, whichever group (paas-charm reads only user and tls).
+            for group in ["user", "tls", "extra", "entity"] {
+                let field = format!("secret-{group}");
+                if let Some(uri) = response.get(&field).filter(|_| added(&field)) {
+                    let label = format!("{ENDPOINT}.{id}.{response_id}.{group}.secret");
+                    register_secret(cx.juju, ENDPOINT, uri, &label)?;
+                }
+            }
             let entity_request = request.get("entity-type").is_some_and(|v| !v.is_null());
             if added("secret-user") && !entity_request && !created {
                 created = true;
@@ -599,6 +609,59 @@ mod tests {
                 ("VALKEY_MODE", "standalone"),
                 ("VALKEY_VERSION", "9.0.1"),
             ])
+        );
+        assert!(w
+            .secret_by_label("valkey.2.b3d8fd1d180bf28b.user.secret")
+            .is_some());
+    }
+
+    /// dpcharmlibs 1.0.2 `_handle_event`: each secret URI new in the response is registered
+    /// with `valkey.<id>.<request-id>.<group>.secret`, `extra` too, which paas-charm never reads.
+    #[test]
+    fn every_new_secret_of_the_response_gets_its_label() {
+        let extra_uri = "secret:0i1km3nrjrbeveosrgex";
+        let requests = responses(
+            Some(PRIMARY),
+            &format!(", \"secret-extra\": \"{extra_uri}\""),
+        );
+        let mut backend = MemoryBackend::new("flask-k8s/0");
+        backend.leader = true;
+        let mut rel = relation(
+            2,
+            "valkey",
+            "valkey_client",
+            "valkey",
+            bag(&[
+                ("version", "v1"),
+                ("requests", requests.as_str()),
+                ("data", ECHO),
+            ]),
+            &[("valkey/0", bag(&[]))],
+        );
+        rel.local_app_data = bag(&[("version", "v1"), ("requests", OUR_REQUESTS)]);
+        backend.relations.push(rel);
+        backend.secrets.push(granted_secret(
+            SECRET,
+            bag(&[("username", "relation-9-7f3c"), ("password", "vAlK3yPw")]),
+        ));
+        backend
+            .secrets
+            .push(granted_secret(extra_uri, bag(&[("extra", "x")])));
+        let hook = Hook::relation(
+            "flask-k8s/0",
+            "valkey-relation-changed",
+            2,
+            "valkey",
+            Some("valkey/0"),
+        );
+        let m = meta("flask-k8s", &[("valkey", "valkey_client", Some(true))]);
+        let mut w = World::new(FrameworkKind::Flask, m, backend, &hook);
+        let mut valkey = Valkey::bind(&w.meta).expect("bound");
+        let (triggers, _) = w.run(&mut valkey);
+        assert_eq!(triggers, vec![Trigger::ReconcileWithMigrations]);
+        assert_eq!(
+            w.secret_by_label("valkey.2.b3d8fd1d180bf28b.extra.secret"),
+            Some(bag(&[("extra", "x")]))
         );
         assert!(w
             .secret_by_label("valkey.2.b3d8fd1d180bf28b.user.secret")
