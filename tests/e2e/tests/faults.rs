@@ -143,6 +143,34 @@ fn a_pebble_frozen_during_an_exec_fails_the_hook() {
 }
 
 #[test]
+fn a_command_silent_for_longer_than_a_request_is_not_a_frozen_pebble() {
+    // A migration may print nothing for minutes: after 5 s of silence the hook asks Pebble
+    // about the change, Pebble answers "not ready", and the hook keeps waiting.
+    let mut world = busy_world();
+    let fault = Fault::SlowExec {
+        command: vec!["python3".into(), "migrate.py".into()],
+        seconds: 6,
+    };
+    world.pebble_faults = vec![fault.clone()];
+    let out = world.run(&config_changed()).unwrap();
+    fired(&out, &fault);
+    ok(&out);
+    assert_eq!(unit_status(&out), ("active".into(), String::new()));
+    let status = format!(
+        "{}/database-migration-status",
+        charm().framework.migration_state_dir
+    );
+    assert_eq!(out.pebble.files[&status].content, b"COMPLETED");
+    let probes = out
+        .pebble
+        .requests
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == "/v1/changes/4")
+        .count();
+    assert!(probes >= 1, "{:?}", out.pebble_requests());
+}
+
+#[test]
 fn pebble_killed_mid_replan_fails_the_hook_and_a_restarted_container_converges() {
     let mut world = busy_world();
     let fault = Fault::Die("POST /v1/services".into());

@@ -12,6 +12,8 @@
 //!   command's output, its `end` frames and its exit code never come.
 //! - [`Fault::FreezeMidExec`]: Pebble freezes once a matching exec's websockets are connected:
 //!   they stay open and silent, and no request is answered any more.
+//! - [`Fault::SlowExec`]: not a fault of Pebble's: a matching command runs silently for a
+//!   while before its output (a long migration), while Pebble answers everything else.
 //! - [`Fault::StartFails`]: every start of a service fails the change as Pebble fails it, e.g.
 //!   `exited quickly with code 3` (the service exited within its first second) or
 //!   `fork/exec /bin/app: no such file or directory` (its binary is missing).
@@ -38,6 +40,13 @@ pub enum Fault {
     DieMidExec(Vec<String>),
     /// Freeze once the websockets of an exec whose argv starts with this are connected.
     FreezeMidExec(Vec<String>),
+    /// A command whose argv starts with `command` runs silently for `seconds` first.
+    SlowExec {
+        /// argv prefix.
+        command: Vec<String>,
+        /// How long it runs before its output.
+        seconds: u64,
+    },
     /// Starting the service fails its change with this error (`exited quickly with code 3`).
     StartFails {
         /// The service.
@@ -148,6 +157,14 @@ impl Faults {
                     self.frozen.store(true, Ordering::SeqCst);
                     self.fire(fault);
                     return Some(Verdict::Hang);
+                }
+                Fault::SlowExec {
+                    command: prefix,
+                    seconds,
+                } if command.starts_with(prefix) => {
+                    self.fire(fault);
+                    std::thread::sleep(std::time::Duration::from_secs(*seconds));
+                    return None;
                 }
                 _ => {}
             }
