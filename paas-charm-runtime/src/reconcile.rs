@@ -524,6 +524,9 @@ impl Runner<'_> {
             Err(PebbleError::NotFound(_)) => {}
             Err(err) => return Err(err.into()),
         }
+        // No snapshot: the container's filesystem is new (see framework::log_dir). Made before
+        // the snapshot is written, so a hook killed in between makes it again.
+        framework::log_dir::prepare(self.pebble, self.framework.kind)?;
         let services = self.pebble.plan()?.services;
         let text = serde_json::to_string(&services)
             .map_err(|e| Stop::Failed(HookError::Pebble(PebbleError::Protocol(e.to_string()))))?;
@@ -613,7 +616,8 @@ impl Runner<'_> {
         Ok(())
     }
 
-    /// Gunicorn's pre-restart step: log directories, `gunicorn.conf.py`, `--check-config`,
+    /// Gunicorn's pre-restart step (its log directory is made with the services snapshot,
+    /// `framework::log_dir`): `gunicorn.conf.py`, `--check-config`,
     /// and a reload when the configuration changed (frameworks.md §7.4).
     fn configure_gunicorn(
         &mut self,
@@ -632,10 +636,6 @@ impl Runner<'_> {
             group: Some("_daemon_".into()),
             ..PushOptions::default()
         };
-        if !forwarding {
-            self.pebble
-                .make_dir(&format!("/var/log/{}", framework.name), &owner)?;
-        }
         let text = GunicornConfig {
             port: self.workload.app_port,
             app_dir: framework.app_dir,

@@ -7,6 +7,7 @@ pub mod fastapi;
 pub mod flask;
 pub mod go;
 pub mod gunicorn;
+pub mod log_dir;
 pub mod options;
 pub mod spring_boot;
 #[cfg(test)]

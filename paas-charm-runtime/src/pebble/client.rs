@@ -16,7 +16,7 @@
 
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 use tungstenite::{Message, WebSocket};
@@ -27,11 +27,18 @@ use super::{
     ServiceInfo,
 };
 
-/// How long a plain request may take.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one request may take, from the first byte written to the last byte read: ops'
+/// client timeout. A Pebble that accepts the connection and never answers fails the request
+/// with [`PebbleError::Timeout`] after this long.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long a service change (replan, start, stop, restart) is waited for (ops' default).
 const CHANGE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest wait asked of `GET /v1/changes/{id}/wait` in one request: one second less than
+/// [`REQUEST_TIMEOUT`], so Pebble answers (`504` when the change is not ready) before the
+/// request's own timeout, as ops waits. A change wait is a loop of these up to its timeout.
+const WAIT_STEP: Duration = Duration::from_secs(4);
 
 /// What `GET /v1/system-info` says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,15 +139,46 @@ impl PebbleClient {
         Ok(change)
     }
 
-    /// `GET /v1/changes/{id}/wait`, with Pebble's timeout when given.
+    /// Waits for change `id` to be ready, up to `timeout` (none: no limit), as ops does: a loop
+    /// of `GET /v1/changes/{id}/wait?timeout=` requests of at most [`WAIT_STEP`] each, every one
+    /// bounded by [`REQUEST_TIMEOUT`]; Pebble's `504` means "not yet". Only a change wait may
+    /// take longer than one request.
     fn wait(&mut self, id: &str, timeout: Option<Duration>) -> Result<Value, PebbleError> {
-        let target = match timeout {
-            Some(t) => format!("/v1/changes/{id}/wait?timeout={}ms", t.as_millis()),
-            None => format!("/v1/changes/{id}/wait"),
-        };
-        let read_timeout = timeout.map(|t| t + Duration::from_secs(5));
-        let (_, result) = self.json("GET", &target, None, read_timeout)?;
-        Ok(result)
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            let step = match deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(PebbleError::ChangeFailed {
+                            id: id.to_owned(),
+                            err: format!(
+                                "timed out waiting for the change ({} s)",
+                                timeout.map_or(0, |t| t.as_secs())
+                            ),
+                        });
+                    }
+                    left.min(WAIT_STEP)
+                }
+                None => WAIT_STEP,
+            };
+            let target = format!(
+                "/v1/changes/{id}/wait?timeout={}ms",
+                step.as_millis().max(1)
+            );
+            match self.json("GET", &target, None, Some(REQUEST_TIMEOUT)) {
+                Ok((_, result)) => {
+                    if result.get("ready").and_then(Value::as_bool) != Some(false) {
+                        return Ok(result);
+                    }
+                    // Pebble answers when the change is ready or its wait times out; a "not
+                    // ready" answer is waited out like ops' polling.
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(PebbleError::Api { status: 504, .. }) => {}
+                Err(err) => return Err(err),
+            }
+        }
     }
 
     fn services_action(&mut self, action: &str, services: &[String]) -> Result<(), PebbleError> {
@@ -163,15 +201,37 @@ impl PebbleClient {
         Ok(())
     }
 
+    /// Connects an exec task's websocket. The upgrade is bounded by [`REQUEST_TIMEOUT`]; the
+    /// socket keeps that timeout on each read and write ([`read_stream`] handles silence).
     fn websocket(&mut self, task: &str, id: &str) -> Result<WebSocket<UnixStream>, PebbleError> {
         self.requests += 1;
-        let stream = http::connect(self.socket())?;
+        let path = format!("/v1/tasks/{task}/websocket/{id}");
+        let named = |e: PebbleError| match e {
+            PebbleError::Connection(message) => {
+                PebbleError::Connection(format!("GET {path}: {message}"))
+            }
+            other => other,
+        };
+        let stream = http::connect(self.socket()).map_err(named)?;
         stream
-            .set_read_timeout(None)
-            .map_err(|e| http::io_error(&e))?;
-        let url = format!("ws://localhost/v1/tasks/{task}/websocket/{id}");
+            .set_read_timeout(Some(REQUEST_TIMEOUT))
+            .and_then(|()| stream.set_write_timeout(Some(REQUEST_TIMEOUT)))
+            .map_err(|e| named(http::io_error(&e)))?;
+        let url = format!("ws://localhost{path}");
         match tungstenite::client::client(url.as_str(), stream) {
             Ok((socket, _)) => Ok(socket),
+            Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Io(e)))
+                if http::is_timeout(&e) =>
+            {
+                Err(PebbleError::Timeout {
+                    request: format!("GET {path}"),
+                    seconds: REQUEST_TIMEOUT.as_secs(),
+                })
+            }
+            Err(tungstenite::HandshakeError::Interrupted(_)) => Err(PebbleError::Timeout {
+                request: format!("GET {path}"),
+                seconds: REQUEST_TIMEOUT.as_secs(),
+            }),
             Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(response))) => {
                 let status = response.status().as_u16();
                 let body = response.body().clone().unwrap_or_default();
@@ -339,31 +399,73 @@ fn ownership(body: &mut Map<String, Value>, options: &PushOptions) {
     }
 }
 
-/// Reads one exec stream up to its `end` frame (or the connection's end).
-fn read_stream(socket: &mut WebSocket<UnixStream>) -> Result<Vec<u8>, PebbleError> {
+/// Asks Pebble about an exec's change on a connection of its own: whether it is ready.
+/// Bounded by [`REQUEST_TIMEOUT`], so a frozen Pebble is an error.
+fn probe_change(socket: &Path, change: &str) -> Result<bool, PebbleError> {
+    let mut connection = Connection::new(socket);
+    let response = connection.request(
+        "GET",
+        &format!("/v1/changes/{change}"),
+        &[],
+        None,
+        Some(REQUEST_TIMEOUT),
+    )?;
+    let (_, result) = envelope(&response)?;
+    Ok(result.get("ready").and_then(Value::as_bool) == Some(true))
+}
+
+/// Reads one exec stream up to its `end` frame (or the connection's end); returns the bytes
+/// and how many probe requests were sent.
+///
+/// A command may legitimately print nothing for longer than a request may take (a migration
+/// has no timeout), so silence alone is no error: after [`REQUEST_TIMEOUT`] without a frame,
+/// `probe` asks Pebble about the change (one request, itself bounded). A Pebble that does not
+/// answer fails the exec; one whose change is ready but which still sends nothing for another
+/// period ends the stream with what arrived.
+fn read_stream(
+    socket: &mut WebSocket<UnixStream>,
+    probe: &(dyn Fn() -> Result<bool, PebbleError> + Sync),
+) -> Result<(Vec<u8>, u32), PebbleError> {
     let mut out = Vec::new();
+    let mut probes = 0;
+    let mut ready_seen = false;
     loop {
-        match socket.read() {
+        let read = socket.read();
+        if let Err(tungstenite::Error::Io(e)) = &read {
+            if http::is_timeout(e) {
+                if ready_seen {
+                    return Ok((out, probes));
+                }
+                probes += 1;
+                ready_seen = probe()?;
+                continue;
+            }
+        }
+        ready_seen = false;
+        match read {
             Ok(Message::Binary(bytes)) => out.extend_from_slice(&bytes),
             Ok(Message::Text(text)) => {
                 let command = serde_json::from_str::<Value>(text.as_str())
                     .ok()
                     .and_then(|v| v.get("command").and_then(Value::as_str).map(str::to_owned));
                 if command.as_deref() == Some("end") {
-                    return Ok(out);
+                    return Ok((out, probes));
                 }
             }
-            Ok(Message::Close(_)) => return Ok(out),
+            Ok(Message::Close(_)) => return Ok((out, probes)),
             Ok(_) => {}
             Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
-                return Ok(out)
+                return Ok((out, probes))
             }
             Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                return Ok(out)
+                return Ok((out, probes))
             }
             Err(tungstenite::Error::Protocol(
                 tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
-            )) => return Ok(out),
+            )) => return Ok((out, probes)),
+            Err(tungstenite::Error::Io(e)) => {
+                return Err(PebbleError::Connection(format!("exec output: {e}")))
+            }
             Err(e) => return Err(PebbleError::Protocol(format!("exec output: {e}"))),
         }
     }
@@ -603,13 +705,23 @@ impl Pebble for PebbleClient {
         } else {
             None
         };
+        let socket_path = self.socket().to_owned();
+        let probe = || probe_change(&socket_path, &change);
         let (stdout, stderr) = std::thread::scope(|scope| {
             let stderr_reader = stderr_socket
                 .as_mut()
-                .map(|socket| scope.spawn(move || read_stream(socket)));
+                .map(|socket| scope.spawn(|| read_stream(socket, &probe)));
             let stdout = (|| {
-                let write =
-                    |e: tungstenite::Error| PebbleError::Protocol(format!("exec stdin: {e}"));
+                let write = |e: tungstenite::Error| match e {
+                    tungstenite::Error::Io(e) if http::is_timeout(&e) => PebbleError::Timeout {
+                        request: format!("exec stdin of task {task}"),
+                        seconds: REQUEST_TIMEOUT.as_secs(),
+                    },
+                    tungstenite::Error::Io(e) => {
+                        PebbleError::Connection(format!("exec stdin of task {task}: {e}"))
+                    }
+                    other => PebbleError::Protocol(format!("exec stdin: {other}")),
+                };
                 if let Some(input) = request.stdin.as_ref().filter(|i| !i.is_empty()) {
                     for chunk in input.chunks(128 * 1024) {
                         stdio
@@ -618,20 +730,21 @@ impl Pebble for PebbleClient {
                     }
                 }
                 stdio.send(end_frame()).map_err(write)?;
-                read_stream(&mut stdio)
+                read_stream(&mut stdio, &probe)
             })();
             let stderr = match stderr_reader {
                 Some(handle) => handle.join().unwrap_or_else(|_| {
                     Err(PebbleError::Protocol("stderr reader panicked".into()))
                 }),
-                None => Ok(Vec::new()),
+                None => Ok((Vec::new(), 0)),
             };
             (stdout, stderr)
         });
         // Dropping the sockets closes them without a handshake (see the module docs).
         drop(stdio);
         drop(stderr_socket);
-        let (stdout, stderr) = (stdout?, stderr?);
+        let ((stdout, stdout_probes), (stderr, stderr_probes)) = (stdout?, stderr?);
+        self.requests += stdout_probes + stderr_probes;
         let wait_timeout = request
             .timeout_secs
             .map(|secs| Duration::from_secs(secs + 1));
@@ -729,6 +842,57 @@ mod tests {
                 kind: None,
                 message: "no upgrade".into()
             }
+        );
+    }
+
+    #[test]
+    fn a_change_wait_asks_in_steps_until_pebble_says_ready() {
+        use std::io::{BufRead, BufReader, Write};
+        let dir = std::env::temp_dir().join(format!("pebble-wait-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("pebble.socket");
+        let listener = std::os::unix::net::UnixListener::bind(&path).expect("bind");
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream);
+            let mut targets = Vec::new();
+            let timeout = r#"{"type":"error","status-code":504,"result":{"message":"timed out waiting for change after 4s"}}"#;
+            let ready = r#"{"type":"sync","status-code":200,"result":{"id":"7","status":"Done","ready":true}}"#;
+            for body in [timeout, timeout, ready] {
+                let mut line = String::new();
+                reader.read_line(&mut line).expect("request line");
+                targets.push(line.split(' ').nth(1).unwrap_or("").to_owned());
+                loop {
+                    let mut header = String::new();
+                    reader.read_line(&mut header).expect("header");
+                    if header == "\r\n" {
+                        break;
+                    }
+                }
+                let status = if body == ready {
+                    "200 OK"
+                } else {
+                    "504 Gateway Timeout"
+                };
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                reader
+                    .get_mut()
+                    .write_all(answer.as_bytes())
+                    .expect("answer");
+            }
+            targets
+        });
+        let mut client = PebbleClient::new(&path);
+        let change = client.wait("7", Some(CHANGE_TIMEOUT)).expect("ready");
+        assert_eq!(change["status"], "Done");
+        assert_eq!(client.requests(), 3);
+        assert_eq!(
+            server.join().expect("server"),
+            ["/v1/changes/7/wait?timeout=4000ms"; 3]
         );
     }
 

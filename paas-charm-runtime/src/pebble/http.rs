@@ -6,7 +6,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::PebbleError;
 
@@ -32,11 +32,72 @@ pub struct Body<'a> {
 /// One connection to the socket, reused while the server keeps it open.
 pub struct Connection {
     socket: PathBuf,
-    stream: Option<BufReader<UnixStream>>,
+    stream: Option<BufReader<Timed>>,
 }
 
 /// The largest response head accepted (Pebble's are a few hundred bytes).
 const MAX_HEAD: usize = 64 * 1024;
+
+/// A unix stream whose reads and writes end at a deadline: before each one, the socket's
+/// timeout is set to the time left, so a whole request (not each read) is bounded.
+pub struct Timed {
+    stream: UnixStream,
+    deadline: Option<Instant>,
+}
+
+impl Timed {
+    /// `stream`, with no deadline yet.
+    pub fn new(stream: UnixStream) -> Self {
+        Self {
+            stream,
+            deadline: None,
+        }
+    }
+
+    /// Every read and write from now on ends by `now + timeout` (none: no deadline).
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.deadline = timeout.map(|t| Instant::now() + t);
+    }
+
+    /// The stream.
+    pub fn get_ref(&self) -> &UnixStream {
+        &self.stream
+    }
+
+    fn left(&self) -> std::io::Result<Option<Duration>> {
+        let Some(deadline) = self.deadline else {
+            return Ok(None);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "deadline passed",
+            ));
+        }
+        Ok(Some(left))
+    }
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.left()?;
+        self.stream.set_read_timeout(left)?;
+        self.stream.read(buf)
+    }
+}
+
+impl Write for Timed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let left = self.left()?;
+        self.stream.set_write_timeout(left)?;
+        self.stream.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.stream.flush()
+    }
+}
 
 impl Connection {
     /// A connection to `socket`, opened on first use.
@@ -55,13 +116,17 @@ impl Connection {
     /// Opens the connection now (no request is sent); kept for the next request.
     pub fn open(&mut self) -> Result<(), PebbleError> {
         if self.stream.is_none() {
-            self.stream = Some(BufReader::new(connect(&self.socket)?));
+            self.stream = Some(BufReader::new(Timed::new(connect(&self.socket)?)));
         }
         Ok(())
     }
 
-    /// Sends one request and reads its response. `timeout` bounds each read (none: wait).
-    /// A kept-alive connection the server has closed meanwhile is reopened once.
+    /// Sends one request and reads its response, all within `timeout` (none: wait). A server
+    /// that does not answer in time is [`PebbleError::Timeout`] naming the request.
+    ///
+    /// A kept-alive connection the server has closed meanwhile is reopened once, when that is
+    /// safe: the request could not be written, or it is a `GET` (a `POST` the server may have
+    /// acted on before closing, such as an exec, is never sent twice).
     pub fn request(
         &mut self,
         method: &str,
@@ -84,14 +149,15 @@ impl Connection {
         head.push_str("\r\n");
         let body = body.map_or(&[][..], |b| b.bytes);
         let reused = self.stream.is_some();
-        match self.exchange(head.as_bytes(), body, timeout) {
-            Err(Exchange::Stale) if reused => {
+        let result = match self.exchange(head.as_bytes(), body, timeout) {
+            Err(Exchange::Stale { written }) if reused && (!written || method == "GET") => {
                 self.stream = None;
                 self.exchange(head.as_bytes(), body, timeout)
-                    .map_err(Exchange::into_error)
             }
-            other => other.map_err(Exchange::into_error),
-        }
+            other => other,
+        };
+        let name = request_name(method, target);
+        result.map_err(|e| e.into_error(&name, timeout))
     }
 
     fn exchange(
@@ -101,17 +167,16 @@ impl Connection {
         timeout: Option<Duration>,
     ) -> Result<Response, Exchange> {
         if self.stream.is_none() {
-            self.stream = Some(BufReader::new(
+            self.stream = Some(BufReader::new(Timed::new(
                 connect(&self.socket).map_err(Exchange::Other)?,
-            ));
+            )));
         }
         let Some(stream) = self.stream.as_mut() else {
             return Err(Exchange::Other(PebbleError::Connection(
                 "no connection".into(),
             )));
         };
-        let io = |e: std::io::Error| Exchange::Other(io_error(&e));
-        stream.get_ref().set_read_timeout(timeout).map_err(io)?;
+        stream.get_mut().set_timeout(timeout);
         let written = stream
             .get_mut()
             .write_all(head)
@@ -120,9 +185,9 @@ impl Connection {
         if let Err(e) = written {
             self.stream = None;
             return Err(if is_closed(&e) {
-                Exchange::Stale
+                Exchange::Stale { written: false }
             } else {
-                Exchange::Other(io_error(&e))
+                Exchange::io(&e)
             });
         }
         let result = read_response(stream);
@@ -134,19 +199,52 @@ impl Connection {
     }
 }
 
-/// Why an exchange failed: a stale kept-alive connection (retry) or anything else.
+/// `METHOD /path` of a request target (the query left out), as errors name a request.
+pub fn request_name(method: &str, target: &str) -> String {
+    let path = target.split_once('?').map_or(target, |(path, _)| path);
+    format!("{method} {path}")
+}
+
+/// Why an exchange failed: a closed kept-alive connection (maybe retried), the deadline, or
+/// anything else.
 enum Exchange {
-    Stale,
+    Stale { written: bool },
+    Timeout,
     Other(PebbleError),
 }
 
 impl Exchange {
-    fn into_error(self) -> PebbleError {
+    fn io(e: &std::io::Error) -> Self {
+        if is_timeout(e) {
+            Exchange::Timeout
+        } else {
+            Exchange::Other(io_error(e))
+        }
+    }
+
+    fn into_error(self, request: &str, timeout: Option<Duration>) -> PebbleError {
         match self {
-            Exchange::Stale => PebbleError::Connection("Pebble closed the connection".into()),
+            Exchange::Stale { .. } => {
+                PebbleError::Connection(format!("{request}: Pebble closed the connection"))
+            }
+            Exchange::Timeout => PebbleError::Timeout {
+                request: request.to_owned(),
+                seconds: timeout.map_or(0, |t| {
+                    u64::try_from(t.as_millis().div_ceil(1000)).unwrap_or(u64::MAX)
+                }),
+            },
+            Exchange::Other(PebbleError::Connection(message)) => {
+                PebbleError::Connection(format!("{request}: {message}"))
+            }
             Exchange::Other(err) => err,
         }
     }
+}
+
+/// Whether an I/O error is a socket timeout (`EAGAIN` on a socket with a timeout).
+pub fn is_timeout(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(e.kind(), WouldBlock | TimedOut)
 }
 
 /// Connects to the socket; a missing or refusing socket is [`PebbleError::Connection`].
@@ -165,10 +263,10 @@ fn is_closed(e: &std::io::Error) -> bool {
 
 /// An I/O error on an open connection.
 pub fn io_error(e: &std::io::Error) -> PebbleError {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        WouldBlock | TimedOut => PebbleError::Connection("timed out waiting for Pebble".into()),
-        _ => PebbleError::Connection(e.to_string()),
+    if is_timeout(e) {
+        PebbleError::Connection("timed out waiting for Pebble".into())
+    } else {
+        PebbleError::Connection(e.to_string())
     }
 }
 
@@ -177,16 +275,22 @@ fn protocol(message: impl Into<String>) -> Exchange {
 }
 
 /// Reads one response; the flag says whether the connection can be reused.
-fn read_response(stream: &mut BufReader<UnixStream>) -> Result<(Response, bool), Exchange> {
+fn read_response(stream: &mut BufReader<Timed>) -> Result<(Response, bool), Exchange> {
     let mut head = Vec::new();
     loop {
         let before = head.len();
         let n = stream
             .read_until(b'\n', &mut head)
-            .map_err(|e| Exchange::Other(io_error(&e)))?;
+            .map_err(|e| match e.kind() {
+                // Reset before any answer: the server closed the kept-alive connection.
+                std::io::ErrorKind::ConnectionReset if before == 0 => {
+                    Exchange::Stale { written: true }
+                }
+                _ => Exchange::io(&e),
+            })?;
         if n == 0 {
             return Err(if before == 0 {
-                Exchange::Stale
+                Exchange::Stale { written: true }
             } else {
                 protocol("connection closed inside the response head")
             });
@@ -217,7 +321,7 @@ fn read_response(stream: &mut BufReader<UnixStream>) -> Result<(Response, bool),
     let close = header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
     let chunked = header("transfer-encoding").is_some_and(|v| v.to_lowercase().contains("chunked"));
     let length = header("content-length");
-    let io = |e: std::io::Error| Exchange::Other(io_error(&e));
+    let io = |e: std::io::Error| Exchange::io(&e);
     let (body, keep) = if status == 101 {
         (Vec::new(), false)
     } else if chunked {
@@ -246,8 +350,8 @@ fn read_response(stream: &mut BufReader<UnixStream>) -> Result<(Response, bool),
     ))
 }
 
-fn read_chunked(stream: &mut BufReader<UnixStream>) -> Result<Vec<u8>, Exchange> {
-    let io = |e: std::io::Error| Exchange::Other(io_error(&e));
+fn read_chunked(stream: &mut BufReader<Timed>) -> Result<Vec<u8>, Exchange> {
+    let io = |e: std::io::Error| Exchange::io(&e);
     let mut body = Vec::new();
     loop {
         let mut line = Vec::new();
@@ -435,5 +539,126 @@ pub mod multipart {
             assert_eq!(boundary("application/json"), None);
             assert!(parse("XyZ", b"garbage").is_err());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixListener;
+    use std::sync::mpsc;
+
+    fn socket(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("pebble-http-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        dir.join("pebble.socket")
+    }
+
+    /// Reads one request head (the tests send no bodies).
+    fn read_head(reader: &mut BufReader<UnixStream>) -> Option<String> {
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            head.push_str(&line);
+            if line == "\r\n" {
+                return Some(head);
+            }
+        }
+    }
+
+    #[test]
+    fn a_server_that_never_answers_times_out_naming_the_request() {
+        let path = socket("frozen");
+        let listener = UnixListener::bind(&path).expect("bind");
+        let (done, held) = mpsc::channel::<()>();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().expect("accept");
+            // Hold the connection, never answer.
+            let _ = held.recv();
+            drop(stream);
+        });
+        let mut connection = Connection::new(&path);
+        let started = Instant::now();
+        let err = connection
+            .request(
+                "GET",
+                "/v1/plan?format=yaml",
+                &[],
+                None,
+                Some(Duration::from_millis(300)),
+            )
+            .expect_err("no answer");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_eq!(
+            err,
+            PebbleError::Timeout {
+                request: "GET /v1/plan".into(),
+                seconds: 1
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "Pebble did not answer GET /v1/plan within 1 s"
+        );
+        let _ = done.send(());
+        let _ = server.join();
+    }
+
+    #[test]
+    fn a_post_the_server_dropped_is_not_sent_again_but_a_get_is() {
+        let path = socket("dropped");
+        let listener = UnixListener::bind(&path).expect("bind");
+        let server = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            // First connection: answer one GET, then drop the next request unanswered.
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream);
+            for answer in [true, false] {
+                let head = read_head(&mut reader).expect("a request");
+                seen.push(head.lines().next().unwrap_or("").to_owned());
+                if answer {
+                    let _ = reader
+                        .get_mut()
+                        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+                }
+            }
+            drop(reader);
+            // Second connection: the retried GET.
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream);
+            let head = read_head(&mut reader).expect("a request");
+            seen.push(head.lines().next().unwrap_or("").to_owned());
+            let _ = reader
+                .get_mut()
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+            seen
+        });
+        let timeout = Some(Duration::from_secs(5));
+        let mut connection = Connection::new(&path);
+        connection
+            .request("GET", "/v1/system-info", &[], None, timeout)
+            .expect("answered");
+        let err = connection
+            .request("POST", "/v1/services", &[], None, timeout)
+            .expect_err("dropped");
+        assert_eq!(
+            err,
+            PebbleError::Connection("POST /v1/services: Pebble closed the connection".into())
+        );
+        connection
+            .request("GET", "/v1/services", &[], None, timeout)
+            .expect("a new connection");
+        assert_eq!(
+            server.join().expect("server"),
+            [
+                "GET /v1/system-info HTTP/1.1",
+                "POST /v1/services HTTP/1.1",
+                "GET /v1/services HTTP/1.1"
+            ]
+        );
     }
 }

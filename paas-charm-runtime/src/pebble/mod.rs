@@ -42,6 +42,15 @@ pub enum PebbleError {
         /// Pebble's message.
         message: String,
     },
+    /// Pebble accepted the connection but did not answer the request in time (ops' client
+    /// gives up after 5 s too).
+    #[error("Pebble did not answer {request} within {seconds} s")]
+    Timeout {
+        /// The request, `METHOD /path`.
+        request: String,
+        /// The time it was given.
+        seconds: u64,
+    },
     /// A path that does not exist.
     #[error("not found: {0}")]
     NotFound(String),

@@ -35,6 +35,8 @@ pub struct MemoryPebble {
     pub files: BTreeMap<String, Vec<u8>>,
     /// Directories known to exist.
     pub dirs: BTreeSet<String>,
+    /// Owner (user, group) of the directories made with both given.
+    pub dir_owners: BTreeMap<String, (String, String)>,
     /// Scripted exec results.
     pub exec_handlers: Vec<ExecHandler>,
     /// Every exec run, in order.
@@ -284,6 +286,12 @@ impl Pebble for MemoryPebble {
         self.request("POST /v1/files make-dirs")?;
         if !options.make_dirs && !self.parent_exists(path) {
             return Err(PebbleError::NotFound(path.to_owned()));
+        }
+        if !self.dirs.contains(path) {
+            if let (Some(user), Some(group)) = (&options.user, &options.group) {
+                self.dir_owners
+                    .insert(path.to_owned(), (user.clone(), group.clone()));
+            }
         }
         self.add_dir(path);
         Ok(())

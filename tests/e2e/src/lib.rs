@@ -164,6 +164,10 @@ pub struct World {
     pub pebble: pebble_server::State,
     /// Whether the Pebble socket exists.
     pub pebble_up: bool,
+    /// With `pebble_up` false: the socket file exists but nothing listens (a dead Pebble's).
+    pub pebble_stale: bool,
+    /// Faults the Pebble test server injects (docs/FAULTS.md).
+    pub pebble_faults: Vec<pebble_server::Fault>,
     /// The Juju agent version.
     pub juju_version: String,
     /// Hook tools replaced by shell scripts: name → script body.
@@ -210,6 +214,8 @@ impl World {
             juju,
             pebble,
             pebble_up: true,
+            pebble_stale: false,
+            pebble_faults: Vec::new(),
             juju_version: "3.6.14".into(),
             tool_overrides: BTreeMap::new(),
             unset: Vec::new(),
@@ -307,8 +313,24 @@ impl World {
             let socket = containers
                 .join(self.charm.container())
                 .join("pebble.socket");
-            Some(PebbleServer::start(socket, self.pebble.clone()).map_err(io)?)
+            Some(
+                PebbleServer::start_with_faults(
+                    socket,
+                    self.pebble.clone(),
+                    None,
+                    self.pebble_faults.clone(),
+                )
+                .map_err(io)?,
+            )
         } else {
+            if self.pebble_stale {
+                let socket = containers
+                    .join(self.charm.container())
+                    .join("pebble.socket");
+                std::fs::create_dir_all(containers.join(self.charm.container())).map_err(io)?;
+                // Bound then closed: the file stays and a connect is refused.
+                drop(std::os::unix::net::UnixListener::bind(&socket).map_err(io)?);
+            }
             None
         };
         let mut vars: BTreeMap<String, String> = BTreeMap::new();
@@ -367,6 +389,10 @@ impl World {
             .map_err(|e| format!("cannot run {}: {e}", self.charm.binary.display()))?;
         let wall = started.elapsed();
         let pebble = server.as_ref().map(PebbleServer::state).unwrap_or_default();
+        let fired_faults = server
+            .as_ref()
+            .map(PebbleServer::fired_faults)
+            .unwrap_or_default();
         drop(server);
         let juju = fake_juju::State::load(&state_file).map_err(io)?;
         let _ = std::fs::remove_dir_all(&self.dir);
@@ -376,6 +402,7 @@ impl World {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             juju,
             pebble,
+            fired_faults,
             wall,
         })
     }
@@ -470,6 +497,8 @@ pub struct Outcome {
     pub juju: fake_juju::State,
     /// The Pebble side after the hook (empty when Pebble was down).
     pub pebble: pebble_server::State,
+    /// The injected Pebble faults that fired.
+    pub fired_faults: Vec<pebble_server::Fault>,
     /// Wall time of the process.
     pub wall: Duration,
 }

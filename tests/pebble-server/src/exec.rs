@@ -180,7 +180,13 @@ pub(crate) fn websocket(mut stream: UnixStream, shared: &Shared, task: &str, id:
             None
         }
     };
-    if let Some(exec) = ready {
+    if let Some(mut exec) = ready {
+        if let Some(verdict) = shared.faults.in_exec(&exec.record.command) {
+            let stdio = exec.stdio.take().map(WebSocket::into_inner);
+            let stderr = exec.stderr.take().map(WebSocket::into_inner);
+            crate::faults::exec_fault(verdict, shared, stdio, stderr);
+            return;
+        }
         run(exec, shared);
     }
 }

@@ -6,7 +6,7 @@ use std::os::unix::net::UnixStream;
 
 use serde_json::{json, Value};
 
-use crate::{exec, routes, RequestRecord, Shared};
+use crate::{exec, faults, routes, RequestRecord, Shared};
 
 /// A parsed request.
 pub(crate) struct Request {
@@ -118,8 +118,20 @@ pub(crate) fn serve_connection(stream: UnixStream, shared: &Shared) {
         let reply = {
             let mut state = shared.lock();
             state.requests.push(request.record());
+            if !matches!(shared.faults.before(&request), faults::Verdict::Answer) {
+                shared.persist(&state);
+                drop(state);
+                faults::hang(reader.into_inner());
+                return;
+            }
             let reply = routes::route(&mut state, shared, &request);
+            let verdict = shared.faults.after(&mut state, &request, &reply);
             shared.persist(&state);
+            if let faults::Verdict::Die = verdict {
+                drop(state);
+                faults::die(shared);
+                return;
+            }
             reply
         };
         match reply {

@@ -8,10 +8,14 @@
 //! envelope, uses chunked encoding for bodies over 2 KiB (as Go's `net/http` does), never closes
 //! `stdio`/`stderr` after sending `end` and never answers a close handshake there.
 //!
+//! [`PebbleServer::start_with_faults`] makes it misbehave as a real Pebble can (frozen, killed
+//! mid-request or mid-exec, a service failing to start): see [`Fault`] and docs/FAULTS.md.
+//!
 //! [`PebbleServer::start`] serves on a thread until dropped; the `pebble-test-server` binary
 //! serves until killed and keeps a JSON state file up to date after every request.
 
 mod exec;
+mod faults;
 mod files;
 mod http;
 mod routes;
@@ -27,6 +31,8 @@ use std::thread::JoinHandle;
 use paas_charm_runtime::pebble::{Layer, Plan};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+pub use faults::Fault;
 
 /// A layer with its label.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -252,6 +258,8 @@ pub(crate) struct Shared {
     pub(crate) save_to: Option<PathBuf>,
     /// Every accepted connection, shut down when the server stops (as a restarted Pebble's).
     pub(crate) connections: Mutex<Vec<UnixStream>>,
+    /// Injected faults (none for a well-behaved server).
+    pub(crate) faults: faults::Faults,
 }
 
 impl Shared {
@@ -287,6 +295,16 @@ impl PebbleServer {
 
     /// Like [`PebbleServer::start`], saving the state to `save_to` after every request.
     pub fn start_with(socket: PathBuf, state: State, save_to: Option<PathBuf>) -> io::Result<Self> {
+        Self::start_with_faults(socket, state, save_to, Vec::new())
+    }
+
+    /// Like [`PebbleServer::start_with`], misbehaving as `faults` say (see [`Fault`]).
+    pub fn start_with_faults(
+        socket: PathBuf,
+        state: State,
+        save_to: Option<PathBuf>,
+        faults: Vec<Fault>,
+    ) -> io::Result<Self> {
         if let Some(dir) = socket.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -297,6 +315,7 @@ impl PebbleServer {
             pending: Mutex::new(HashMap::new()),
             save_to,
             connections: Mutex::new(Vec::new()),
+            faults: faults::Faults::new(faults, &socket),
         });
         if let Some(path) = &shared.save_to {
             shared.lock().save(path)?;
@@ -323,6 +342,11 @@ impl PebbleServer {
     /// The state now (a copy).
     pub fn state(&self) -> State {
         self.shared.lock().clone()
+    }
+
+    /// The injected faults that fired, in order.
+    pub fn fired_faults(&self) -> Vec<Fault> {
+        self.shared.faults.fired()
     }
 
     /// Changes the state in place (e.g. between two hooks).
@@ -363,7 +387,7 @@ impl Drop for PebbleServer {
 
 fn accept_loop(listener: &UnixListener, shared: &Arc<Shared>, stop: &AtomicBool) {
     for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
+        if stop.load(Ordering::SeqCst) || shared.faults.is_dead() {
             return;
         }
         let Ok(stream) = stream else { continue };
