@@ -8,3 +8,7 @@ pub use juju::{MemoryAction, MemoryBackend, MemoryRelation, MemorySecret};
 pub use pebble::{ExecHandler, MemoryPebble};
 
 pub mod simulate;
+
+pub mod redact;
+
+pub mod env_tool;

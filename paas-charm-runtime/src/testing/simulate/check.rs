@@ -1,0 +1,172 @@
+//! What FORMAT.md says every scenario holds, checked before the world is built: each
+//! violation is refused with the path of the field (`relations[2].id`).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{Scenario, ScenarioError};
+use crate::juju::{Event, RelationEventKind};
+
+/// The service states of FORMAT.md §1 (`service_statuses`).
+const SERVICE_STATES: [&str; 4] = ["active", "inactive", "error", "backoff"];
+
+/// Checks the raw scenario's `format` and the typed scenario's rules.
+pub fn check(raw: &Value, scenario: &Scenario) -> Result<(), ScenarioError> {
+    if let Some(format) = raw.get("format") {
+        if format != "paas-scenario/v1" {
+            return Err(ScenarioError::new(
+                "format",
+                format!("{format} is not \"paas-scenario/v1\""),
+            ));
+        }
+    }
+    containers(&scenario.metadata)?;
+    relation_ids(scenario)?;
+    endpoints(scenario)?;
+    unit_keys(scenario)?;
+    for (service, state) in &scenario.service_statuses {
+        if !SERVICE_STATES.contains(&state.as_str()) {
+            return Err(ScenarioError::new(
+                format!("service_statuses.{service}"),
+                format!("{state:?} is not one of {}", SERVICE_STATES.join(", ")),
+            ));
+        }
+    }
+    event_refs(scenario)
+}
+
+/// `metadata.containers` holds exactly one container (FORMAT.md §1.1).
+fn containers(metadata: &Value) -> Result<(), ScenarioError> {
+    let count = metadata
+        .get("containers")
+        .and_then(Value::as_object)
+        .map_or(0, |c| c.len());
+    if count == 1 {
+        return Ok(());
+    }
+    Err(ScenarioError::new(
+        "metadata.containers",
+        format!("a charm has exactly one workload container, this metadata has {count}"),
+    ))
+}
+
+/// Relation ids are unique across the scenario, the peer relation included (FORMAT.md §1.8).
+fn relation_ids(scenario: &Scenario) -> Result<(), ScenarioError> {
+    let mut seen: BTreeMap<u32, String> = BTreeMap::new();
+    if let Some(peer) = &scenario.peer {
+        seen.insert(peer.id, "peer.id".into());
+    }
+    for (i, relation) in scenario.relations.iter().enumerate() {
+        let field = format!("relations[{i}].id");
+        if let Some(first) = seen.get(&relation.id) {
+            return Err(ScenarioError::new(
+                field,
+                format!("relation id {} is already used by {first}", relation.id),
+            ));
+        }
+        seen.insert(relation.id, field);
+    }
+    Ok(())
+}
+
+/// Every relation is on an endpoint of `requires` or `provides` (FORMAT.md §1.8).
+fn endpoints(scenario: &Scenario) -> Result<(), ScenarioError> {
+    for (i, relation) in scenario.relations.iter().enumerate() {
+        let declared = ["requires", "provides"].iter().any(|kind| {
+            scenario
+                .metadata
+                .get(kind)
+                .and_then(|e| e.get(&relation.endpoint))
+                .is_some()
+        });
+        if !declared {
+            return Err(ScenarioError::new(
+                format!("relations[{i}].endpoint"),
+                format!(
+                    "{:?} is not an endpoint of metadata.requires or metadata.provides",
+                    relation.endpoint
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Unit keys are unit numbers; the peer units never list this unit (FORMAT.md §1.6, §1.8).
+fn unit_keys(scenario: &Scenario) -> Result<(), ScenarioError> {
+    let number = |field: String, key: &str| -> Result<u32, ScenarioError> {
+        key.parse::<u32>()
+            .map_err(|_| ScenarioError::new(field, format!("{key:?} is not a unit number")))
+    };
+    if let Some(peer) = &scenario.peer {
+        for key in peer.peers_data.keys() {
+            let field = format!("peer.peers_data.{key}");
+            if number(field.clone(), key)? == scenario.unit_id {
+                return Err(ScenarioError::new(
+                    field,
+                    format!(
+                        "unit {} is the unit under test; peers_data lists the other units",
+                        scenario.unit_id
+                    ),
+                ));
+            }
+        }
+    }
+    for (i, relation) in scenario.relations.iter().enumerate() {
+        for key in relation.remote_units_data.keys() {
+            number(format!("relations[{i}].remote_units_data.{key}"), key)?;
+        }
+    }
+    Ok(())
+}
+
+/// A relation event names a relation of the scenario; a secret event a secret of it.
+fn event_refs(scenario: &Scenario) -> Result<(), ScenarioError> {
+    let Ok(event) = super::event_of(&scenario.event) else {
+        return Err(ScenarioError::new(
+            "event",
+            format!("{:?} is not an event of FORMAT.md §1.12", scenario.event),
+        ));
+    };
+    let args = &scenario.event_args;
+    match event {
+        Event::Relation { kind, .. } => {
+            let Some(id) = args.get("relation_id").and_then(Value::as_u64) else {
+                return Err(ScenarioError::new(
+                    "event_args.relation_id",
+                    "a relation event needs the id of its relation",
+                ));
+            };
+            let known = scenario
+                .peer
+                .as_ref()
+                .is_some_and(|p| u64::from(p.id) == id)
+                || scenario.relations.iter().any(|r| u64::from(r.id) == id);
+            if !known {
+                return Err(ScenarioError::new(
+                    "event_args.relation_id",
+                    format!("relation {id} is not in the scenario"),
+                ));
+            }
+            if kind == RelationEventKind::Departed && args.get("departing_unit").is_none() {
+                return Err(ScenarioError::new(
+                    "event_args.departing_unit",
+                    "a relation-departed event names its departing unit",
+                ));
+            }
+        }
+        Event::Secret(_) => {
+            if let Some(id) = args.get("secret_id").and_then(Value::as_str) {
+                if !scenario.secrets.iter().any(|s| s.id == id) {
+                    return Err(ScenarioError::new(
+                        "event_args.secret_id",
+                        format!("{id:?} is not the id of an entry of secrets"),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
