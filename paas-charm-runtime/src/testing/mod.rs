@@ -11,4 +11,6 @@ pub mod simulate;
 
 pub mod redact;
 
+#[cfg(test)]
+mod env_doc;
 pub mod env_tool;

@@ -139,7 +139,7 @@ pub enum SimulateError {
     #[error("cannot read {0}: {1}")]
     Read(PathBuf, String),
     /// The file is not a resolved scenario.
-    #[error("{0} is not a resolved scenario: {1}")]
+    #[error("{0}: {1}")]
     Format(PathBuf, String),
     /// A field of the scenario cannot be used.
     #[error("{0}: {1}")]
