@@ -301,7 +301,10 @@ fn explain_source(run: &EnvRun<'_>, config: &ConfigValues, name: &str, value: &V
         },
         Source::FrameworkOption => match framework_option_of(run, config, name) {
             Some(option) => format!("option `{option}`{}", set_or_default(run, &option)),
-            None => "framework default".into(),
+            None => match secret_key_option(run, name) {
+                Some(option) => format!("option `{option}` (set; a secret: its `value`)"),
+                None => "framework default".into(),
+            },
         },
         Source::BaseUrl => {
             let own = format!("http://{}.{}:", scenario.app_name, scenario.model_name);
@@ -328,6 +331,19 @@ fn explain_source(run: &EnvRun<'_>, config: &ConfigValues, name: &str, value: &V
         Source::Extension => "the charm's extensions (extra_env)".into(),
         Source::Unknown => "unknown".into(),
     }
+}
+
+/// The `*-secret-key-id` option that gave a `*SECRET_KEY` variable (the framework reads
+/// the secret, so changing the option's text alone does not show it).
+fn secret_key_option(run: &EnvRun<'_>, name: &str) -> Option<String> {
+    if !name.ends_with("SECRET_KEY") {
+        return None;
+    }
+    run.scenario
+        .config
+        .iter()
+        .find(|(option, value)| option.ends_with("secret-key-id") && !value.is_null())
+        .map(|(option, _)| option.clone())
 }
 
 fn set_or_default(run: &EnvRun<'_>, option: &str) -> String {

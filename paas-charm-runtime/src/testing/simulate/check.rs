@@ -170,3 +170,101 @@ fn event_refs(scenario: &Scenario) -> Result<(), ScenarioError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::super::Scenario;
+
+    /// A corpus scenario (ingress relation 2, peer relation 1), changed by `edit`.
+    fn refused(edit: impl FnOnce(&mut Value)) -> String {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/scenarios/flask/flask_ingress_ready_leader.json"
+        );
+        let mut value: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("corpus file"))
+                .expect("JSON");
+        Scenario::parse(&value.to_string(), None).expect("the corpus scenario is accepted");
+        edit(&mut value);
+        Scenario::parse(&value.to_string(), None)
+            .expect_err("refused")
+            .to_string()
+    }
+
+    #[test]
+    fn a_duplicate_relation_id_names_both_fields() {
+        let second = json!({"endpoint": "ingress", "interface": "ingress", "id": 2,
+                            "remote_app_name": "other"});
+        assert_eq!(
+            refused(|s| s["relations"].as_array_mut().expect("list").push(second)),
+            "relations[1].id: relation id 2 is already used by relations[0].id"
+        );
+        assert_eq!(
+            refused(|s| s["relations"][0]["id"] = json!(1)),
+            "relations[0].id: relation id 1 is already used by peer.id"
+        );
+    }
+
+    #[test]
+    fn zero_or_two_containers_are_refused() {
+        assert_eq!(
+            refused(|s| s["metadata"]["containers"] = json!({})),
+            "metadata.containers: a charm has exactly one workload container, this metadata has 0"
+        );
+        assert_eq!(
+            refused(|s| s["metadata"]["containers"]["sidecar"] = json!({})),
+            "metadata.containers: a charm has exactly one workload container, this metadata has 2"
+        );
+    }
+
+    #[test]
+    fn type_errors_and_missing_keys_name_the_field_path() {
+        assert_eq!(
+            refused(|s| s["relations"][0]["remote_app_data"]["port"] = json!(8080)),
+            "relations[0].remote_app_data.port: invalid type: integer `8080`, expected a string"
+        );
+        assert_eq!(
+            refused(|s| {
+                s["relations"][0]
+                    .as_object_mut()
+                    .expect("object")
+                    .remove("interface");
+            }),
+            "relations[0].interface: missing"
+        );
+        assert_eq!(
+            refused(|s| s["unit_id"] = json!(-1)),
+            "unit_id: invalid value: integer `-1`, expected u32"
+        );
+    }
+
+    #[test]
+    fn other_format_rules() {
+        assert_eq!(
+            refused(|s| s["relations"][0]["endpoint"] = json!("nope")),
+            "relations[0].endpoint: \"nope\" is not an endpoint of metadata.requires or metadata.provides"
+        );
+        assert_eq!(
+            refused(|s| s["relations"][0]["remote_units_data"] = json!({"zero": {}})),
+            "relations[0].remote_units_data.zero: \"zero\" is not a unit number"
+        );
+        assert_eq!(
+            refused(|s| s["peer"]["peers_data"] = json!({"0": {}})),
+            "peer.peers_data.0: unit 0 is the unit under test; peers_data lists the other units"
+        );
+        assert_eq!(
+            refused(|s| s["service_statuses"] = json!({"flask": "running"})),
+            "service_statuses.flask: \"running\" is not one of active, inactive, error, backoff"
+        );
+        assert_eq!(
+            refused(|s| s["event_args"]["relation_id"] = json!(9)),
+            "event_args.relation_id: relation 9 is not in the scenario"
+        );
+        assert_eq!(
+            refused(|s| s["format"] = json!("v2")),
+            "format: \"v2\" is not \"paas-scenario/v1\""
+        );
+    }
+}
