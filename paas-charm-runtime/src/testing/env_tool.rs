@@ -424,3 +424,149 @@ fn others(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::testing::simulate::OwnCharm;
+
+    const YAML: &str = "name: go-app\ncontainers:\n  app:\n    resource: app-image\n\
+                        config:\n  options:\n    app-port:\n      type: int\n      default: 8080\n\
+                        \x20   ratio:\n      type: float\n    debug:\n      type: boolean\n";
+
+    fn scenario() -> (Scenario, CharmMeta) {
+        let own = OwnCharm {
+            framework: FrameworkKind::Go,
+            charmcraft_yaml: YAML,
+        };
+        let scenario = Scenario::parse("{}", Some(&own)).expect("scenario");
+        let meta: CharmMeta = serde_json::from_value(scenario.metadata.clone()).expect("meta");
+        (scenario, meta)
+    }
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn config_values_take_their_options_type() {
+        let (mut scenario, meta) = scenario();
+        let given = pairs(&[("app-port", "9000"), ("ratio", "0.5"), ("debug", "true")]);
+        apply_config(&mut scenario, &meta, &given).expect("typed");
+        assert_eq!(scenario.config["app-port"], json!(9000));
+        assert_eq!(scenario.config["ratio"], json!(0.5));
+        assert_eq!(scenario.config["debug"], json!(true));
+        let err = apply_config(&mut scenario, &meta, &pairs(&[("app-port", "80a")])).unwrap_err();
+        assert_eq!(err.to_string(), "--config app-port: \"80a\" is not an int");
+        let err = apply_config(&mut scenario, &meta, &pairs(&[("ratio", "x")])).unwrap_err();
+        assert_eq!(err.to_string(), "--config ratio: \"x\" is not a float");
+        let err = apply_config(&mut scenario, &meta, &pairs(&[("colour", "red")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--config colour: not an option of charmcraft.yaml (options: app-port, debug, ratio)"
+        );
+    }
+
+    #[test]
+    fn arguments_are_parsed_or_refused() {
+        let args =
+            |a: &[&str]| EnvArgs::parse(&a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        let parsed = args(&["s.json", "--config=a=b=c", "--show-secrets"]).expect("parses");
+        assert_eq!(parsed.scenario.as_deref(), Some(Path::new("s.json")));
+        assert_eq!(parsed.config, pairs(&[("a", "b=c")]));
+        assert!(parsed.show_secrets);
+        assert_eq!(args(&["--config"]).unwrap_err(), "--config needs key=value");
+        assert_eq!(
+            args(&["--config", "novalue"]).unwrap_err(),
+            "--config \"novalue\": expected key=value"
+        );
+        assert_eq!(
+            args(&["--verbose"]).unwrap_err(),
+            "unknown option \"--verbose\""
+        );
+        assert_eq!(
+            args(&["a", "b"]).unwrap_err(),
+            "one scenario file at most (\"b\")"
+        );
+    }
+
+    #[test]
+    fn a_blocked_or_failed_run_has_no_environment() {
+        let (scenario, meta) = scenario();
+        let blocked = json!({"error": null,
+            "unit_status": {"name": "blocked", "message": "missing integrations: postgresql"},
+            "pebble": {"plan": {"services": {}}}});
+        let run = EnvRun {
+            scenario: &scenario,
+            meta: &meta,
+            framework: FrameworkKind::Go,
+            renamed: &[],
+            output: &blocked,
+            env: None,
+        };
+        assert_eq!(
+            render(&run, false, false).unwrap_err(),
+            NoEnv::NotReady {
+                status: "blocked".into(),
+                message: "missing integrations: postgresql".into()
+            }
+        );
+        let failed = json!({"error": {"message": "pebble: connection reset"}});
+        let run = EnvRun {
+            output: &failed,
+            ..run
+        };
+        assert_eq!(
+            render(&run, false, false).unwrap_err().to_string(),
+            "the hook failed: pebble: connection reset"
+        );
+    }
+
+    #[test]
+    fn an_active_run_prints_the_main_service_with_sources() {
+        let (scenario, meta) = scenario();
+        let output = json!({"error": null, "unit_status": {"name": "active", "message": ""},
+            "pebble": {"plan": {"services": {
+                "go": {"environment": {"APP_PORT": "8080", "APP_SECRET_KEY": "k",
+                                       "REDIS_DB_CONNECT_STRING": "redis://:pw@r:6379"}},
+                "go-worker": {"environment": {"APP_PORT": "8080"}}}}}});
+        let mut env = Env::recording();
+        env.attribute(Source::FrameworkOption);
+        env.set("APP_PORT", "8080");
+        env.attribute(Source::PeerSecretKey);
+        env.set("APP_SECRET_KEY", "k");
+        env.attribute_integration("redis");
+        env.set("REDIS_DB_CONNECT_STRING", "redis://:pw@r:6379");
+        let run = EnvRun {
+            scenario: &scenario,
+            meta: &meta,
+            framework: FrameworkKind::Go,
+            renamed: &[],
+            output: &output,
+            env: Some(&env),
+        };
+        assert_eq!(
+            render(&run, true, false).expect("active"),
+            "APP_PORT=8080  # option `app-port` (its default)\n\
+             APP_SECRET_KEY=***  # peer secret key (secret-storage relation 1, app bag key go_secret_key)\n\
+             REDIS_DB_CONNECT_STRING=redis://:***@r:6379  # integration redis (endpoint redis)\n\
+             # go-worker: a different environment:\n\
+             #   APP_SECRET_KEY unset\n\
+             #   REDIS_DB_CONNECT_STRING unset\n"
+        );
+        assert_eq!(
+            render(&run, false, true).expect("active"),
+            "APP_PORT=8080\nAPP_SECRET_KEY=k\nREDIS_DB_CONNECT_STRING=redis://:pw@r:6379\n\
+             # go-worker: a different environment:\n\
+             #   APP_SECRET_KEY unset\n\
+             #   REDIS_DB_CONNECT_STRING unset\n"
+        );
+    }
+}

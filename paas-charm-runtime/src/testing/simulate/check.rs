@@ -22,6 +22,14 @@ pub fn check(raw: &Value, scenario: &Scenario) -> Result<(), ScenarioError> {
         }
     }
     containers(&scenario.metadata)?;
+    for name in scenario.config.keys() {
+        if scenario.metadata["config"]["options"].get(name).is_none() {
+            return Err(ScenarioError::new(
+                format!("config.{name}"),
+                "not an option of metadata.config.options (Juju refuses to set it)",
+            ));
+        }
+    }
     relation_ids(scenario)?;
     endpoints(scenario)?;
     unit_keys(scenario)?;
@@ -261,6 +269,10 @@ mod tests {
         assert_eq!(
             refused(|s| s["event_args"]["relation_id"] = json!(9)),
             "event_args.relation_id: relation 9 is not in the scenario"
+        );
+        assert_eq!(
+            refused(|s| s["config"]["colour"] = json!("red")),
+            "config.colour: not an option of metadata.config.options (Juju refuses to set it)"
         );
         assert_eq!(
             refused(|s| s["format"] = json!("v2")),
