@@ -149,9 +149,7 @@ fn env<C: Charm>(args: &[String]) -> ExitCode {
         None => ("{}".to_owned(), "the charm's defaults".to_owned()),
     };
     let prepared = Scenario::parse(&text, Some(&own::<C>())).and_then(|mut scenario| {
-        let meta = World::new(scenario.clone())
-            .map_err(|e| crate::testing::simulate::ScenarioError::new("metadata", e))?
-            .meta;
+        let meta = scenario.meta()?;
         env_tool::apply_config(&mut scenario, &meta, &args.config)?;
         Ok((scenario, meta))
     });

@@ -185,8 +185,20 @@ impl Scenario {
             complete::complete(map, own)?;
         }
         let scenario: Scenario = typed(raw.clone())?;
+        scenario.meta()?;
         check::check(&raw, &scenario)?;
         Ok(scenario)
+    }
+}
+
+impl Scenario {
+    /// The scenario's `metadata` as the charm reads it; an error names the field
+    /// (`metadata.config.options.port.type`).
+    pub fn meta(&self) -> Result<CharmMeta, ScenarioError> {
+        typed::<CharmMeta>(self.metadata.clone()).map_err(|e| match e.field.as_str() {
+            "." => ScenarioError::new("metadata", e.message),
+            _ => ScenarioError::new(format!("metadata.{}", e.field), e.message),
+        })
     }
 }
 
@@ -303,11 +315,7 @@ impl World {
 
     /// Builds the world of a scenario.
     pub fn new(scenario: Scenario) -> Result<Self, String> {
-        let meta: CharmMeta =
-            typed::<CharmMeta>(scenario.metadata.clone()).map_err(|e| match e.field.as_str() {
-                "." => format!("metadata: {}", e.message),
-                _ => format!("metadata.{e}"),
-            })?;
+        let meta = scenario.meta().map_err(|e| e.to_string())?;
         let framework = FrameworkKind::from_name(&scenario.framework)
             .ok_or_else(|| format!("unknown framework {:?}", scenario.framework))?;
         let unit_name = format!("{}/{}", scenario.app_name, scenario.unit_id);
