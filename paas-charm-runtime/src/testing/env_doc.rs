@@ -100,13 +100,12 @@ fn index(kind: FrameworkKind) -> usize {
         .unwrap_or_default()
 }
 
-/// Runs `scenario` for `kind` and returns the composed environment when the charm went active.
-fn run(kind: FrameworkKind, scenario: Value) -> Option<Env> {
+/// Runs `scenario` and returns the composed environment when the charm went active.
+fn run(scenario: Value) -> Option<Env> {
     let scenario: Scenario = serde_json::from_value(scenario).ok()?;
     let world = World::new(scenario).ok()?;
     let mut all = All::bind(&world.meta);
     let (output, env) = provenance::capture(|| all.run(world));
-    let _ = kind;
     (output["unit_status"]["name"] == "active")
         .then_some(env)
         .flatten()
@@ -312,16 +311,16 @@ fn collect() -> Catalog {
         if kind == FrameworkKind::Django {
             add_database(&mut base, &database);
         }
-        if let Some(env) = run(kind, Value::Object(base.clone())) {
-            record(&mut catalog, kind, &env, None);
+        let default_env = run(Value::Object(base.clone()));
+        if let Some(env) = &default_env {
+            record(&mut catalog, kind, env, None);
         }
-        let default_env = run(kind, Value::Object(base.clone()));
         for (name, variants) in option_variants(kind, &meta, &corpus) {
             for (changed_meta, config) in variants {
                 let mut changed = base.clone();
                 changed.insert("metadata".into(), changed_meta);
                 changed.insert("config".into(), config);
-                let Some(env) = run(kind, Value::Object(changed)) else {
+                let Some(env) = run(Value::Object(changed)) else {
                     continue;
                 };
                 let mut differs = Env::recording();
@@ -357,7 +356,7 @@ fn collect() -> Catalog {
             if kind == FrameworkKind::Django {
                 add_database(&mut map, &database);
             }
-            if let Some(env) = run(kind, Value::Object(map)) {
+            if let Some(env) = run(Value::Object(map)) {
                 record(&mut catalog, kind, &env, None);
             }
         }

@@ -175,7 +175,7 @@ pub fn render(run: &EnvRun<'_>, explain: bool, show_secrets: bool) -> Result<Str
         let text = value_text(value);
         let text = if show_secrets {
             text
-        } else if secret_user_option(run, name) == Some(true) {
+        } else if from_secret_option(run, name) {
             redact::MASK.to_owned()
         } else {
             redact::masked(name, &text)
@@ -190,13 +190,10 @@ pub fn render(run: &EnvRun<'_>, explain: bool, show_secrets: bool) -> Result<Str
     Ok(out)
 }
 
-/// Whether `name` comes from a user option of type `secret` (`Some(true)`), another user
-/// option (`Some(false)`) or not from a user option.
-fn secret_user_option(run: &EnvRun<'_>, name: &str) -> Option<bool> {
-    let source = run.env.and_then(|e| e.source(name))?;
-    (source == &Source::UserOption)
-        .then(|| user_option_of(run, name).map(|(_, kind)| kind == OptionType::Secret))
-        .flatten()
+/// Whether `name` holds the content of a user option of type `secret`.
+fn from_secret_option(run: &EnvRun<'_>, name: &str) -> bool {
+    run.env.and_then(|e| e.source(name)) == Some(&Source::UserOption)
+        && user_option_of(run, name).is_some_and(|(_, kind)| kind == OptionType::Secret)
 }
 
 fn value_text(value: &Value) -> String {
