@@ -441,7 +441,9 @@ fn render(catalog: &Catalog) -> String {
     let _ = writeln!(
         out,
         "## Integrations\n\nThe same names for every framework except Spring Boot, which gets \
-         Spring properties. A variable is set only while the integration is ready.\n"
+         Spring properties. A variable is set only while the integration is ready. OAuth's \
+         names carry the framework's prefix and the endpoint's name (`oidc` in the examples): \
+         `<prefix><ENDPOINT>_CLIENT_ID`.\n"
     );
     let by_integration = &catalog.integrations;
     for integration in integration::KNOWN {
