@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::env::Env;
+use crate::env::{provenance, Env, Source};
 use crate::extensions::{EnvView, ExtensionError, Extensions, NoExtensions};
 use crate::framework::gunicorn::{self, GunicornConfig, WebserverOptions};
 use crate::framework::{self, django, FrameworkInfo, FrameworkKind};
@@ -425,14 +425,19 @@ impl Runner<'_> {
     ) -> Env {
         let framework = self.framework;
         let prefix = framework.config_prefix;
-        let mut env = Env::new();
+        // Each step names its contributor for `env --explain` (recorded only there).
+        let mut env = Env::for_workload();
+        env.attribute(Source::UserOption);
         for (name, value) in &built.state.user_env {
             env.set(name, value);
         }
+        env.attribute(Source::FrameworkOption);
         for (name, value) in &built.state.framework_env {
             env.set(name, value);
         }
+        env.attribute(Source::BaseUrl);
         env.set(format!("{prefix}BASE_URL"), base_url);
+        env.attribute(Source::PeerSecretKey);
         if let Some(key) = &built.state.peer.secret_key {
             env.set_default(format!("{prefix}SECRET_KEY"), key);
         }
@@ -446,19 +451,26 @@ impl Runner<'_> {
             ("https_proxy", https),
             ("no_proxy", ctx.proxy.no_proxy.clone()),
         ] {
+            match &built.contributions.proxy {
+                Some(_) if name != "no_proxy" => env.attribute_integration("http-proxy"),
+                _ => env.attribute(Source::JujuProxy),
+            }
             if let Some(value) = value.filter(|v| !v.is_empty()) {
                 env.set(name, value.clone());
                 env.set(name.to_uppercase(), value);
             }
         }
+        env.attribute(Source::PeerUnits);
         if let Some(fqdns) = built.state.peer.peer_fqdns(&ctx.app_name, &ctx.model_name) {
             env.set(format!("{prefix}PEER_FQDNS"), fqdns);
         }
         let mut ordered: Vec<&&mut dyn Integration> = integrations.iter().collect();
         ordered.sort_by_key(|i| rank(ENV_ORDER, i.name()));
         for integration in ordered {
+            env.attribute_integration(integration.name());
             integration.env(framework, &mut env);
         }
+        env.attribute(Source::Framework);
         framework::finish_env(
             framework.kind,
             &self.workload,
@@ -480,9 +492,11 @@ impl Runner<'_> {
             env: &env,
         };
         let extra = self.extensions.extra_env(&view);
+        env.attribute(Source::Extension);
         for (name, value) in extra {
             env.set(name, value);
         }
+        provenance::publish(&env);
         env
     }
 

@@ -8,3 +8,9 @@ pub use juju::{MemoryAction, MemoryBackend, MemoryRelation, MemorySecret};
 pub use pebble::{ExecHandler, MemoryPebble};
 
 pub mod simulate;
+
+pub mod redact;
+
+#[cfg(test)]
+mod env_doc;
+pub mod env_tool;

@@ -1,5 +1,16 @@
 //! `simulate <scenario.json>`: builds the scenario's world (FORMAT.md §1–§2) in memory, runs
-//! the charm's hook in it and prints the output JSON of FORMAT.md §3.
+//! the charm's hook in it and prints the output JSON of FORMAT.md §3 (or, with `--report`,
+//! [`report`]'s page for a person).
+//!
+//! A scenario is read in three steps: JSON text → [`complete`] (the keys the charm binary
+//! knows itself, for authors' scenarios) → typed [`Scenario`] (errors name the field path,
+//! through `serde_path_to_error`) → [`check`] (the rules FORMAT.md states).
+
+pub mod check;
+pub mod complete;
+pub mod report;
+
+pub use complete::OwnCharm;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -128,8 +139,84 @@ pub enum SimulateError {
     #[error("cannot read {0}: {1}")]
     Read(PathBuf, String),
     /// The file is not a resolved scenario.
-    #[error("{0} is not a resolved scenario: {1}")]
+    #[error("{0}: {1}")]
     Format(PathBuf, String),
+    /// A field of the scenario cannot be used.
+    #[error("{0}: {1}")]
+    Invalid(PathBuf, ScenarioError),
+}
+
+/// One unusable field of a scenario: its path (`relations[2].remote_app_data.port`) and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ScenarioError {
+    /// The field's path, as `serde_path_to_error` writes it.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ScenarioError {
+    /// An error about `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Reads a scenario's JSON text. With `own`, the keys it leaves out are the charm's
+    /// ([`complete::complete`]) and another framework is refused. Every error names a field.
+    ///
+    /// ```
+    /// use paas_charm_runtime::testing::simulate::Scenario;
+    /// let err = Scenario::parse(r#"{"relations": [{"id": "two"}]}"#, None).unwrap_err();
+    /// assert_eq!(err.field, "relations[0].id");
+    /// ```
+    pub fn parse(text: &str, own: Option<&OwnCharm>) -> Result<Self, ScenarioError> {
+        let mut raw: Value = serde_json::from_str(text)
+            .map_err(|e| ScenarioError::new(".", format!("not JSON ({e})")))?;
+        let Some(map) = raw.as_object_mut() else {
+            return Err(ScenarioError::new(".", "a scenario is a JSON object"));
+        };
+        if let Some(own) = own {
+            complete::complete(map, own)?;
+        }
+        let scenario: Scenario = typed(raw.clone())?;
+        scenario.meta()?;
+        check::check(&raw, &scenario)?;
+        Ok(scenario)
+    }
+}
+
+impl Scenario {
+    /// The scenario's `metadata` as the charm reads it; an error names the field
+    /// (`metadata.config.options.port.type`).
+    pub fn meta(&self) -> Result<CharmMeta, ScenarioError> {
+        typed::<CharmMeta>(self.metadata.clone()).map_err(|e| match e.field.as_str() {
+            "." => ScenarioError::new("metadata", e.message),
+            _ => ScenarioError::new(format!("metadata.{}", e.field), e.message),
+        })
+    }
+}
+
+/// Deserializes `value`, naming the failing field's path.
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ScenarioError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        // A missing key is reported on its parent: name the key itself.
+        match message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.strip_suffix('`'))
+        {
+            Some(key) if path == "." => ScenarioError::new(key, "missing"),
+            Some(key) => ScenarioError::new(format!("{path}.{key}"), "missing"),
+            None => ScenarioError::new(path, message),
+        }
+    })
 }
 
 /// The in-memory backend shared between the hook (which owns a `Box<dyn Backend>`) and the
@@ -214,17 +301,21 @@ pub struct World {
 impl World {
     /// Reads a scenario file.
     pub fn load(path: &std::path::Path) -> Result<Self, SimulateError> {
+        Self::load_for(path, None)
+    }
+
+    /// Reads a scenario file for the charm `own` (see [`Scenario::parse`]).
+    pub fn load_for(path: &std::path::Path, own: Option<&OwnCharm>) -> Result<Self, SimulateError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| SimulateError::Read(path.to_owned(), e.to_string()))?;
-        let scenario: Scenario = serde_json::from_str(&text)
-            .map_err(|e| SimulateError::Format(path.to_owned(), e.to_string()))?;
+        let scenario =
+            Scenario::parse(&text, own).map_err(|e| SimulateError::Invalid(path.to_owned(), e))?;
         Self::new(scenario).map_err(|e| SimulateError::Format(path.to_owned(), e))
     }
 
     /// Builds the world of a scenario.
     pub fn new(scenario: Scenario) -> Result<Self, String> {
-        let meta: CharmMeta = serde_json::from_value(scenario.metadata.clone())
-            .map_err(|e| format!("metadata: {e}"))?;
+        let meta = scenario.meta().map_err(|e| e.to_string())?;
         let framework = FrameworkKind::from_name(&scenario.framework)
             .ok_or_else(|| format!("unknown framework {:?}", scenario.framework))?;
         let unit_name = format!("{}/{}", scenario.app_name, scenario.unit_id);
