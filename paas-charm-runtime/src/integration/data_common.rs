@@ -24,6 +24,12 @@ pub fn read_shared_secret(
     uri: &str,
     label: &str,
 ) -> Result<Bag, IntegrationError> {
+    if !crate::juju::secret_uri::is_valid(uri) {
+        return Err(IntegrationError::InvalidData(format!(
+            "Invalid {relation} relation data: the secret id {} is not a Juju secret URI.",
+            crate::untrusted::quoted(uri)
+        )));
+    }
     let query = SecretQuery {
         id: Some(uri.to_owned()),
         label: Some(label.to_owned()),
@@ -46,7 +52,8 @@ pub fn read_shared_secret(
 /// content never appears.
 pub fn unreadable_secret(relation: &str, uri: &str, reason: &str) -> IntegrationError {
     IntegrationError::InvalidData(format!(
-        "Invalid {relation} relation data: the secret {uri} cannot be read ({reason})."
+        "Invalid {relation} relation data: the secret {} cannot be read ({reason}).",
+        crate::untrusted::bounded(uri)
     ))
 }
 

@@ -849,7 +849,7 @@ mod tests {
             bag(&[
                 ("database", "flask-k8s"),
                 ("endpoints", "pg-primary:5432"),
-                ("secret-user", "secret:d0ne"),
+                ("secret-user", "secret:d0ne0000000000000000"),
             ]),
             &[("postgresql-k8s/0", bag(&[]))],
         );
@@ -857,7 +857,7 @@ mod tests {
         backend.relations.push(rel);
         if with_secret {
             backend.secrets.push(granted_secret(
-                "secret:d0ne",
+                "secret:d0ne0000000000000000",
                 bag(&[("username", "relation-7"), ("password", "abcDEF123")]),
             ));
         }
@@ -883,13 +883,13 @@ mod tests {
         let mut world = secret_world(None, false);
         assert_eq!(
             pg.load(&mut world.cx()).unwrap_err().to_string(),
-            "Invalid postgresql relation data: the secret secret:d0ne cannot be read (not found)."
+            "Invalid postgresql relation data: the secret secret:d0ne0000000000000000 cannot be read (not found)."
         );
         assert!(!pg.is_ready());
         let mut world = secret_world(Some("ERROR permission denied"), true);
         assert_eq!(
             pg.load(&mut world.cx()).unwrap_err().to_string(),
-            "Invalid postgresql relation data: the secret secret:d0ne cannot be read (permission denied)."
+            "Invalid postgresql relation data: the secret secret:d0ne0000000000000000 cannot be read (permission denied)."
         );
         // Any other failure of the tool fails the hook.
         let mut world = secret_world(Some("ERROR connection refused"), true);
