@@ -36,10 +36,7 @@ pub const ELLIPSIS: char = '…';
 /// `text` with URL credentials masked ([`redact_userinfo`]), escaped ([`escape`]) and capped at
 /// [`MAX_CHARS`] characters: the form of any provider or operator value in a message.
 pub fn bounded(text: &str) -> String {
-    cap(
-        &escape(&head(&redact_userinfo(text), MAX_CHARS * 2)),
-        MAX_CHARS,
-    )
+    escape_capped(&redact_userinfo(text), MAX_CHARS)
 }
 
 /// [`bounded`] in double quotes, as Rust's `{:?}` would quote it (`"value"`).
@@ -50,19 +47,13 @@ pub fn quoted(text: &str) -> String {
 /// A whole status message made safe for `status-set`: escaped and capped at
 /// [`MAX_STATUS_CHARS`]. paas-charm's own messages pass unchanged.
 pub fn status_message(message: &str) -> String {
-    cap(
-        &escape(&head(message, MAX_STATUS_CHARS * 2)),
-        MAX_STATUS_CHARS,
-    )
+    escape_capped(message, MAX_STATUS_CHARS)
 }
 
 /// A whole log line made safe for `juju-log`: credentials masked, escaped, capped at
 /// [`MAX_LOG_CHARS`].
 pub fn log_line(message: &str) -> String {
-    cap(
-        &escape(&head(&redact_userinfo(message), MAX_LOG_CHARS * 2)),
-        MAX_LOG_CHARS,
-    )
+    escape_capped(&redact_userinfo(message), MAX_LOG_CHARS)
 }
 
 /// The last `max` characters of `text`, with an ellipsis in front when some were cut: the tail
@@ -79,20 +70,24 @@ pub fn tail(text: &str, max: usize) -> String {
     format!("{ELLIPSIS}{}", &text[start..])
 }
 
-/// The first `max` characters of `text` (no ellipsis): bounds the work done on a huge input.
-fn head(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => text[..i].to_owned(),
-        None => text.to_owned(),
+/// [`escape`]d `text` cut to `max` characters, ending with an ellipsis when it was longer. An
+/// escape sequence is never cut in half.
+fn escape_capped(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut piece = String::new();
+    for c in text.chars() {
+        piece.clear();
+        push_escaped(&mut piece, c);
+        let len = piece.chars().count();
+        if count + len > max {
+            out.push(ELLIPSIS);
+            return out;
+        }
+        out.push_str(&piece);
+        count += len;
     }
-}
-
-/// `text` cut to `max` characters, ending with an ellipsis when it was longer.
-fn cap(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}{ELLIPSIS}", &text[..i]),
-        None => text.to_owned(),
-    }
+    out
 }
 
 /// Whether `c` must not reach a terminal or a status line raw: C0/C1 controls, DEL, and the
@@ -114,18 +109,22 @@ pub fn escape(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\0' => out.push_str("\\0"),
-            c if is_unsafe(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
+        push_escaped(&mut out, c);
     }
     out
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\0' => out.push_str("\\0"),
+        c if is_unsafe(c) => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
 }
 
 /// `text` with the credentials of every URL in it masked: `scheme://user:password@host`
@@ -183,9 +182,14 @@ mod tests {
         assert_eq!(out.chars().count(), MAX_CHARS + 1);
         assert!(out.ends_with('…'));
         assert_eq!(bounded("short"), "short");
-        // Escapes count toward the cap; the result never exceeds it.
+        // Escapes count toward the cap, and are never cut in half.
         let nul = "\0".repeat(1000);
-        assert_eq!(bounded(&nul).chars().count(), MAX_CHARS + 1);
+        assert_eq!(bounded(&nul), format!("{}…", "\\0".repeat(MAX_CHARS / 2)));
+        let odd = format!("x{}", "\0".repeat(1000));
+        assert_eq!(
+            bounded(&odd),
+            format!("x{}…", "\\0".repeat(MAX_CHARS / 2 - 1))
+        );
     }
 
     #[test]
