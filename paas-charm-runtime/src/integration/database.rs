@@ -156,7 +156,13 @@ impl Database {
                 .cloned()
                 .unwrap_or_else(|| cx.juju.ctx.app_name.clone());
             let first = endpoints.split(',').next().unwrap_or_default();
-            format!("{endpoint}://{username}:{password}@{first}/{database}")
+            // Built at its exact size: the password can be megabytes (format! may double it).
+            let parts = [
+                endpoint, "://", username, ":", password, "@", first, "/", &database,
+            ];
+            let mut uri = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+            parts.iter().for_each(|p| uri.push_str(p));
+            uri
         };
         self.vars = self
             .env_vars(cx.framework, &uris)
