@@ -92,4 +92,17 @@ mod tests {
         let io = std::io::Error::other("alone");
         assert_eq!(chain(&io), "alone");
     }
+
+    #[test]
+    fn a_pebble_failure_reads_as_pebble_said_it() {
+        let err = crate::reconcile::HookError::Pebble(crate::pebble::PebbleError::Api {
+            status: 500,
+            kind: None,
+            message: "cannot send signal to \"flask\": service is not running".into(),
+        });
+        assert_eq!(
+            chain(&err),
+            "Pebble API error (500): cannot send signal to \"flask\": service is not running"
+        );
+    }
 }
