@@ -6,7 +6,9 @@
 
 use paas_charm_runtime::integration::core::Core;
 use paas_charm_runtime::integration::redis::Redis;
+use paas_charm_runtime::integration::saml::Saml;
 use paas_charm_runtime::integration::smtp::Smtp;
+use paas_charm_runtime::integration::tracing::Tracing;
 use paas_charm_runtime::integration::{Integration, IntegrationSet};
 use paas_charm_runtime::testing::simulate::{Scenario, World};
 use serde_json::{json, Value};
@@ -25,8 +27,16 @@ fn run(scenario: Value) -> Value {
     let world = World::new(scenario).expect("a valid world");
     let mut redis = Redis::bind(&world.meta);
     let mut smtp = Smtp::bind(&world.meta);
+    let mut saml = Saml::bind(&world.meta);
+    let mut tracing = Tracing::bind(&world.meta);
     let mut core = Core::bind(&world.meta);
     let mut integrations: Vec<&mut dyn Integration> = Vec::new();
+    if let Some(i) = saml.as_mut() {
+        integrations.push(i);
+    }
+    if let Some(i) = tracing.as_mut() {
+        integrations.push(i);
+    }
     if let Some(i) = redis.as_mut() {
         integrations.push(i);
     }
@@ -234,6 +244,49 @@ fn a_secret_id_that_is_not_a_juju_uri_blocks() {
         (
             "blocked",
             "Invalid smtp relation data: the password_id secret cannot be read."
+        )
+    );
+}
+
+#[test]
+fn saml_and_tracing_urls_never_show_their_credentials() {
+    let mut s = scenario("flask_saml_data_available");
+    s["relations"][0]["remote_app_data"]["metadata_url"] =
+        json!("ftp://idp:hunter2@login.example.com/saml/metadata");
+    let out = run(s);
+    assert!(!out.to_string().contains("hunter2"));
+    assert_eq!(status(&out), ("blocked", "Invalid saml relation data."));
+    let logs = logs(&out);
+    assert_eq!(
+        logs,
+        vec![
+            (
+                "WARNING".to_owned(),
+                "saml relation data is not usable: metadata_url: \"ftp://idp:***@login.example.com\
+                 /saml/metadata\" is not an http or https URL."
+                    .to_owned()
+            ),
+            (
+                "WARNING".to_owned(),
+                "Invalid saml relation data.".to_owned()
+            ),
+        ]
+    );
+
+    let mut s = scenario("flask_tracing_endpoint");
+    s["relations"][0]["remote_app_data"]["receivers"] = json!(json!([
+        {"protocol": {"name": "otlp_http", "type": "http"},
+         "url": "http://tempo:s3cret@tempo-0:port"}
+    ])
+    .to_string());
+    let out = run(s);
+    assert!(!out.to_string().contains("s3cret"));
+    assert_eq!(
+        status(&out),
+        (
+            "blocked",
+            "Invalid tracing relation data: the otlp_http endpoint: \"http://tempo:***@tempo-0:port\" \
+             is not a valid URL (invalid port number)."
         )
     );
 }
