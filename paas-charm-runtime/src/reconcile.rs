@@ -107,10 +107,14 @@ pub fn run_hook_with(
         extensions,
     );
     match result {
-        Ok(()) => {
-            juju.flush()?;
-            Ok(())
-        }
+        Ok(()) => match juju.flush() {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                let err = HookError::from(err);
+                crate::oplog::hook_failed(juju, &err);
+                Err(err)
+            }
+        },
         Err(err) => {
             juju.discard_pending();
             crate::oplog::hook_failed(juju, &err);

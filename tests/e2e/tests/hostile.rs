@@ -189,3 +189,35 @@ fn a_failed_hook_logs_its_error_chain_before_exiting_non_zero() {
         "error: the config-changed hook failed: opened-ports failed: connection to the agent lost"
     ));
 }
+
+#[test]
+fn a_failed_relation_write_at_the_end_of_the_hook_is_logged_too() {
+    let charm = flask();
+    let mut world = World::new(&charm);
+    world.with_postgresql(false);
+    world.override_tool("relation-set", "echo 'ERROR permission denied' >&2; exit 1");
+    let out = world
+        .run(&Hook::relation(
+            "postgresql",
+            "created",
+            POSTGRESQL_ID,
+            "postgresql-k8s",
+            None,
+        ))
+        .unwrap();
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let logs: Vec<(&str, &str)> = out
+        .juju
+        .logs
+        .iter()
+        .map(|l| (l.level.as_str(), l.message.as_str()))
+        .collect();
+    assert_eq!(
+        logs,
+        vec![(
+            "ERROR",
+            "Uncaught exception while in charm code: the postgresql-relation-created hook \
+             failed: relation-set: permission denied: permission denied"
+        )]
+    );
+}
