@@ -5,6 +5,7 @@
 //! are made from the public Flask scenarios.
 
 use paas_charm_runtime::integration::core::Core;
+use paas_charm_runtime::integration::oauth::OAuth;
 use paas_charm_runtime::integration::redis::Redis;
 use paas_charm_runtime::integration::saml::Saml;
 use paas_charm_runtime::integration::smtp::Smtp;
@@ -29,12 +30,16 @@ fn run(scenario: Value) -> Value {
     let mut smtp = Smtp::bind(&world.meta);
     let mut saml = Saml::bind(&world.meta);
     let mut tracing = Tracing::bind(&world.meta);
+    let mut oauth = OAuth::bind(&world.meta);
     let mut core = Core::bind(&world.meta);
     let mut integrations: Vec<&mut dyn Integration> = Vec::new();
     if let Some(i) = saml.as_mut() {
         integrations.push(i);
     }
     if let Some(i) = tracing.as_mut() {
+        integrations.push(i);
+    }
+    if let Some(i) = oauth.as_mut() {
         integrations.push(i);
     }
     if let Some(i) = redis.as_mut() {
@@ -287,6 +292,24 @@ fn saml_and_tracing_urls_never_show_their_credentials() {
             "blocked",
             "Invalid tracing relation data: the otlp_http endpoint: \"http://tempo:***@tempo-0:port\" \
              is not a valid URL (invalid port number)."
+        )
+    );
+}
+
+/// paas-charm builds the OAuth redirect URI from the ingress URL as it is, credentials
+/// included, and the hydra library refuses it. The status names it with the credentials masked.
+#[test]
+fn the_oauth_redirect_uri_is_masked_in_the_status() {
+    let mut s = scenario("flask_oauth_with_ingress");
+    s["relations"][0]["remote_app_data"]["ingress"] =
+        json!(json!({"url": "https://alice:pa55@paas.example.com/app"}).to_string());
+    let out = run(s);
+    assert!(!out.to_string().contains("pa55"));
+    assert_eq!(
+        status(&out),
+        (
+            "blocked",
+            "Invalid OAuth redirect URI: https://alice:***@paas.example.com/app/oauth/callback"
         )
     );
 }
