@@ -221,3 +221,36 @@ fn a_failed_relation_write_at_the_end_of_the_hook_is_logged_too() {
         )]
     );
 }
+
+#[test]
+fn a_secret_id_with_a_nul_blocks_before_secret_get_runs() {
+    let charm = flask();
+    let mut world = steady(&charm);
+    let relation = world
+        .juju
+        .relations
+        .iter_mut()
+        .find(|r| r.id == POSTGRESQL_ID)
+        .unwrap();
+    relation.remote_app_data.remove("username");
+    relation.remote_app_data.remove("password");
+    relation
+        .remote_app_data
+        .insert("secret-user".into(), "secret:cstgtq7mp25c77d05kbg\0".into());
+    relation.local_unit_data.insert(
+        "requested-secrets".into(),
+        r#"["username", "password", "tls", "tls-ca", "uris", "read-only-uris"]"#.into(),
+    );
+    let out = world.run(&Hook::new("hooks/config-changed")).unwrap();
+    assert!(out.success(), "{}", out.stderr);
+    assert_eq!(
+        out.unit_status(),
+        (
+            "blocked".into(),
+            "Invalid postgresql relation data: the secret id \"secret:cstgtq7mp25c77d05kbg\\0\" \
+             is not a Juju secret URI."
+                .into()
+        )
+    );
+    assert!(!out.tool_calls().contains_key("secret-get"));
+}
