@@ -28,13 +28,17 @@ pub fn run<C: Charm>() -> ExitCode {
 fn run_in(
     ctx: HookContext,
     backend: SubprocessBackend,
-    hook: impl FnOnce(&mut Juju) -> Result<(), String>,
+    hook: impl FnOnce(&mut Juju) -> Result<(), Failure>,
 ) -> ExitCode {
     let trace = std::env::var_os(crate::juju::subprocess::TRACE_ENV).is_some_and(|v| !v.is_empty());
     let mut juju = Juju::new(Box::new(backend), ctx);
     let code = match hook(&mut juju) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => fail(Some(&mut juju), &message),
+        Err(Failure {
+            message,
+            logged: true,
+        }) => fail(None, &message),
+        Err(Failure { message, .. }) => fail(Some(&mut juju), &message),
     };
     if trace {
         if let Some(peak) = peak_rss_kib() {
@@ -57,7 +61,7 @@ fn peak_rss_kib() -> Option<u64> {
     })
 }
 
-fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), String> {
+fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), Failure> {
     let charm_dir = juju.ctx.charm_dir.clone();
     let meta = CharmMeta::load(&charm_dir).map_err(|e| format!("cannot load the charm: {e}"))?;
     let meta = meta.with_renamed_endpoints(C::ENDPOINTS);
@@ -76,8 +80,26 @@ fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), String> {
         paas_config: PaasConfig::load(&charm_dir),
     };
     let event = hook.juju.event().clone();
-    run_hook_with(hook, &mut integrations, C::extensions())
-        .map_err(|e| format!("the {event} hook failed: {e}"))
+    // run_hook_with has already logged its failure, with the chain, through juju-log.
+    run_hook_with(hook, &mut integrations, C::extensions()).map_err(|e| Failure {
+        message: format!("the {event} hook failed: {}", crate::oplog::chain(&e)),
+        logged: true,
+    })
+}
+
+/// Why a hook failed, and whether the operator's log already has it.
+struct Failure {
+    message: String,
+    logged: bool,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Self {
+            message,
+            logged: false,
+        }
+    }
 }
 
 /// Reports an unexpected error: `juju-log` at ERROR (best effort), stderr, exit 1.
@@ -107,7 +129,7 @@ mod tests {
         let ctx = HookContext::from_vars(&vars).expect("context");
         let dir = std::env::temp_dir().join(format!("dispatch-test-{}", std::process::id()));
         let code = run_in(ctx, SubprocessBackend::with_tool_dir(&dir), |_| {
-            Err("boom".into())
+            Err(String::from("boom").into())
         });
         assert_eq!(code, ExitCode::FAILURE);
     }

@@ -15,12 +15,14 @@ pub mod framework;
 pub mod integration;
 pub mod juju;
 pub mod migration;
+pub mod oplog;
 pub mod paas_config;
 pub mod pebble;
 pub mod reconcile;
 pub mod requirements;
 pub mod secret_storage;
 pub mod state;
+pub mod untrusted;
 pub mod yaml;
 
 #[cfg(feature = "testing")]

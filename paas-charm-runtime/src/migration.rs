@@ -100,6 +100,10 @@ pub fn command(
 pub struct MigrationFailed {
     /// The argv that failed.
     pub command: Vec<String>,
+    /// The end of its stdout (for the operator's log; never in the status).
+    pub stdout: String,
+    /// The end of its stderr.
+    pub stderr: String,
 }
 
 /// Renders argv as Python's `repr(list)` of strings.
@@ -161,7 +165,12 @@ pub fn run(
         Ok(Ok(()))
     } else {
         write_status(pebble, framework, MigrationStatus::Failed)?;
-        Ok(Err(MigrationFailed { command: argv }))
+        let keep = crate::oplog::OUTPUT_TAIL_CHARS;
+        Ok(Err(MigrationFailed {
+            command: argv,
+            stdout: crate::untrusted::tail(&output.stdout, keep),
+            stderr: crate::untrusted::tail(&output.stderr, keep),
+        }))
     }
 }
 

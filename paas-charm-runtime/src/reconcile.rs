@@ -107,12 +107,17 @@ pub fn run_hook_with(
         extensions,
     );
     match result {
-        Ok(()) => {
-            juju.flush()?;
-            Ok(())
-        }
+        Ok(()) => match juju.flush() {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                let err = HookError::from(err);
+                crate::oplog::hook_failed(juju, &err);
+                Err(err)
+            }
+        },
         Err(err) => {
             juju.discard_pending();
+            crate::oplog::hook_failed(juju, &err);
             Err(err)
         }
     }
@@ -181,6 +186,7 @@ fn run(
         match integration.handle_event(&mut cx) {
             Ok(more) => triggers.extend(more),
             Err(IntegrationError::InvalidData(message)) => {
+                crate::oplog::invalid_relation_data(run.juju, &message);
                 run.juju.set_status(&Status::blocked(message))?;
                 return Ok(());
             }
@@ -227,6 +233,7 @@ fn run(
             match integration.update_status(&mut cx) {
                 Ok(()) => {}
                 Err(IntegrationError::InvalidData(message)) => {
+                    crate::oplog::invalid_relation_data(run.juju, &message);
                     run.juju.set_status(&Status::blocked(message))?;
                     return Ok(());
                 }
@@ -288,6 +295,7 @@ impl Runner<'_> {
             match integration.load(&mut cx) {
                 Ok(()) => integration.contribute(&mut contributions),
                 Err(IntegrationError::InvalidData(message)) => {
+                    crate::oplog::invalid_relation_data(self.juju, &message);
                     self.juju.set_status(&Status::blocked(message))?;
                     return Ok(None);
                 }
@@ -385,9 +393,9 @@ impl Runner<'_> {
         }
         for integration in integrations.iter_mut() {
             let mut cx = self.cx();
-            integration
-                .before_restart(&mut cx, &view)
-                .map_err(integration_stop)?;
+            let result = integration.before_restart(&mut cx, &view);
+            self.log_invalid_data(&result);
+            result.map_err(integration_stop)?;
         }
         self.juju
             .set_status(&Status::maintenance("Preparing service for restart"))?;
@@ -395,9 +403,9 @@ impl Runner<'_> {
         self.restart(built, &env)?;
         for integration in integrations.iter_mut() {
             let mut cx = self.cx();
-            integration
-                .after_reconcile(&mut cx)
-                .map_err(integration_stop)?;
+            let result = integration.after_reconcile(&mut cx);
+            self.log_invalid_data(&result);
+            result.map_err(integration_stop)?;
         }
         self.juju.set_ports(&[Port::tcp(self.workload.app_port)])?;
         self.juju.set_status(&Status::active())?;
@@ -406,6 +414,13 @@ impl Runner<'_> {
             .after_reconcile(&mut self.cx())
             .map_err(extension_stop)?;
         Ok(())
+    }
+
+    /// Logs relation data an integration refused (the reconcile then blocks with its message).
+    fn log_invalid_data<T>(&mut self, result: &Result<T, IntegrationError>) {
+        if let Err(IntegrationError::InvalidData(message)) = result {
+            crate::oplog::invalid_relation_data(self.juju, message);
+        }
     }
 
     /// Sets the status an extension hook asked for, or fails the hook.
@@ -624,6 +639,7 @@ impl Runner<'_> {
             self.configure_gunicorn(options, built, env, &command)?;
         }
         if let Err(failed) = migration::run(self.pebble, framework, env)? {
+            crate::oplog::migration_failed(self.juju, &failed);
             return Err(Stop::Status(Status::blocked(failed.to_string())));
         }
         self.pebble.replan()?;
@@ -681,7 +697,9 @@ impl Runner<'_> {
             group: Some("_daemon_".into()),
             ..ExecRequest::default()
         };
-        if !self.pebble.exec(&check)?.success() {
+        let output = self.pebble.exec(&check)?;
+        if !output.success() {
+            crate::oplog::webserver_check_failed(self.juju, &output);
             return Err(Stop::Status(Status::blocked(gunicorn::CHECK_CONFIG_FAILED)));
         }
         if changed {

@@ -47,6 +47,11 @@ pub fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
     Ok(serde_yaml::to_string(value)?)
 }
 
+/// Writes `value` as YAML into `writer` (the same text as [`to_string`], never held whole).
+pub fn to_writer<W: std::io::Write, T: Serialize>(writer: W, value: &T) -> Result<(), YamlError> {
+    Ok(serde_yaml::to_writer(writer, value)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -229,8 +229,8 @@ fn unusable_relation_data_blocks() {
             "{name}"
         );
     }
-    // SMTP without a host: the relation-changed does nothing (as paas-charm), the next
-    // config-changed blocks (where paas-charm fails the hook).
+    // SMTP without a host: one verdict whatever the event. paas-charm fails every hook that
+    // reads the data; its relation-changed only skips it, leaving stale settings running.
     let mut smtp = corpus("flask_smtp_password_secret");
     smtp["relations"][0]["remote_app_data"]
         .as_object_mut()
@@ -239,7 +239,7 @@ fn unusable_relation_data_blocks() {
     let out = simulate(&smtp, "smtp-changed");
     assert_eq!(
         out["unit_status"],
-        json!({"name": "unknown", "message": ""})
+        json!({"name": "blocked", "message": "Invalid smtp relation data: 'host' is missing or empty."})
     );
     smtp["event"] = json!("config-changed");
     smtp["event_args"] = json!({});

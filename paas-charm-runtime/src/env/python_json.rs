@@ -7,6 +7,9 @@ use serde_json::Value;
 pub fn dumps(value: &Value) -> String {
     let mut out = String::new();
     write_value(&mut out, value);
+    // A growing buffer can hold twice the text; a snapshot of a bag with a megabyte value
+    // lives until the hook ends, so give the spare room back.
+    out.shrink_to_fit();
     out
 }
 

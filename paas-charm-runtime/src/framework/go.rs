@@ -262,10 +262,10 @@ mod tests {
 
     fn with_key_secret(content: Value) -> ScenarioBuilder {
         go_scenario()
-            .config(json!({"app-secret-key-id": "secret:cu0gokeyidaaaaaaaaaa"}))
+            .config(json!({"app-secret-key-id": "secret:cu0gokevidaaaaaaaaaa"}))
             .set(
                 "secrets",
-                json!([{"id": "secret:cu0gokeyidaaaaaaaaaa", "owner": null, "label": null,
+                json!([{"id": "secret:cu0gokevidaaaaaaaaaa", "owner": null, "label": null,
                         "tracked_content": content, "latest_content": content}]),
             )
     }

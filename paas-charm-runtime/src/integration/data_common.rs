@@ -24,6 +24,12 @@ pub fn read_shared_secret(
     uri: &str,
     label: &str,
 ) -> Result<Bag, IntegrationError> {
+    if !crate::juju::secret_uri::is_valid(uri) {
+        return Err(IntegrationError::InvalidData(format!(
+            "Invalid {relation} relation data: the secret id {} is not a Juju secret URI.",
+            crate::untrusted::quoted(uri)
+        )));
+    }
     let query = SecretQuery {
         id: Some(uri.to_owned()),
         label: Some(label.to_owned()),
@@ -46,7 +52,8 @@ pub fn read_shared_secret(
 /// content never appears.
 pub fn unreadable_secret(relation: &str, uri: &str, reason: &str) -> IntegrationError {
     IntegrationError::InvalidData(format!(
-        "Invalid {relation} relation data: the secret {uri} cannot be read ({reason})."
+        "Invalid {relation} relation data: the secret {} cannot be read ({reason}).",
+        crate::untrusted::bounded(uri)
     ))
 }
 
@@ -67,4 +74,61 @@ pub fn unparsable_url(
     IntegrationError::InvalidData(format!(
         "Invalid {relation} relation data: the {what} cannot be parsed ({cause})."
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::FrameworkKind;
+    use crate::integration::test_support::{meta, Hook, World};
+    use crate::testing::juju::MemoryBackend;
+
+    /// A world whose `secret-get` would fail the hook if it ever ran.
+    fn world_without_secret_get() -> World {
+        let mut backend = MemoryBackend::new("flask-k8s/0");
+        backend
+            .failing_tools
+            .insert("secret-get".into(), "ERROR connection refused".into());
+        let hook = Hook::plain("flask-k8s/0", "config-changed");
+        World::new(FrameworkKind::Flask, meta("flask-k8s", &[]), backend, &hook)
+    }
+
+    #[test]
+    fn a_secret_id_that_is_not_a_juju_uri_blocks_before_secret_get_runs() {
+        let mut w = world_without_secret_get();
+        let hostile = format!("secret:cstgtq7mp25c77d05kbg\0{}", "\n".repeat(300));
+        let err =
+            read_shared_secret(&mut w.juju, "postgresql", &hostile, "label").expect_err("refused");
+        let expected = format!(
+            "Invalid postgresql relation data: the secret id \"secret:cstgtq7mp25c77d05kbg\\0{}…\" \
+             is not a Juju secret URI.",
+            "\\n".repeat(113)
+        );
+        assert_eq!(err.to_string(), expected);
+        // A valid id reaches the (failing) tool: the refusal above happened before it.
+        let err = read_shared_secret(
+            &mut w.juju,
+            "postgresql",
+            "secret:cstgtq7mp25c77d05kbg",
+            "l",
+        )
+        .expect_err("tool fails");
+        assert!(matches!(err, IntegrationError::Tool(_)), "{err}");
+    }
+
+    #[test]
+    fn every_secret_read_checks_the_id_first() {
+        let mut w = world_without_secret_get();
+        let query = SecretQuery {
+            id: Some("secret:\u{202e}oops".into()),
+            label: None,
+            refresh: true,
+            peek: false,
+        };
+        let err = w.juju.secret(&query).expect_err("refused");
+        assert_eq!(
+            err.to_string(),
+            "secret-get: secret not found: \"secret:\\u{202e}oops\" is not a valid Juju secret URI"
+        );
+    }
 }

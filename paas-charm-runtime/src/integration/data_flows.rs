@@ -339,7 +339,7 @@ fn unreadable_database_secret_blocks_naming_it() {
             "postgresql",
             "postgresql_client",
             "postgresql-k8s",
-            json!({"database": "flask-k8s", "endpoints": "pg:5432", "secret-user": "secret:gone"}),
+            json!({"database": "flask-k8s", "endpoints": "pg:5432", "secret-user": "secret:gone0000000000000000"}),
             json!({"0": {}}),
         );
         rel["local_unit_data"]["requested-secrets"] = json!(
@@ -353,7 +353,7 @@ fn unreadable_database_secret_blocks_naming_it() {
         status(&out),
         (
             "blocked".into(),
-            "Invalid postgresql relation data: the secret secret:gone cannot be read (not found)."
+            "Invalid postgresql relation data: the secret secret:gone0000000000000000 cannot be read (not found)."
                 .into()
         )
     );

@@ -163,7 +163,13 @@ impl Database {
                 .cloned()
                 .unwrap_or_else(|| cx.juju.ctx.app_name.clone());
             let first = endpoints.split(',').next().unwrap_or_default();
-            format!("{endpoint}://{username}:{password}@{first}/{database}")
+            // Built at its exact size: the password can be megabytes (format! may double it).
+            let parts = [
+                endpoint, "://", username, ":", password, "@", first, "/", &database,
+            ];
+            let mut uri = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+            parts.iter().for_each(|p| uri.push_str(p));
+            uri
         };
         self.vars = self
             .env_vars(cx.framework, &uris)
@@ -998,7 +1004,7 @@ mod tests {
             bag(&[
                 ("database", "flask-k8s"),
                 ("endpoints", "pg-primary:5432"),
-                ("secret-user", "secret:d0ne"),
+                ("secret-user", "secret:d0ne0000000000000000"),
             ]),
             &[("postgresql-k8s/0", bag(&[]))],
         );
@@ -1006,7 +1012,7 @@ mod tests {
         backend.relations.push(rel);
         if with_secret {
             backend.secrets.push(granted_secret(
-                "secret:d0ne",
+                "secret:d0ne0000000000000000",
                 bag(&[("username", "relation-7"), ("password", "abcDEF123")]),
             ));
         }
@@ -1032,13 +1038,13 @@ mod tests {
         let mut world = secret_world(None, false);
         assert_eq!(
             pg.load(&mut world.cx()).unwrap_err().to_string(),
-            "Invalid postgresql relation data: the secret secret:d0ne cannot be read (not found)."
+            "Invalid postgresql relation data: the secret secret:d0ne0000000000000000 cannot be read (not found)."
         );
         assert!(!pg.is_ready());
         let mut world = secret_world(Some("ERROR permission denied"), true);
         assert_eq!(
             pg.load(&mut world.cx()).unwrap_err().to_string(),
-            "Invalid postgresql relation data: the secret secret:d0ne cannot be read (permission denied)."
+            "Invalid postgresql relation data: the secret secret:d0ne0000000000000000 cannot be read (permission denied)."
         );
         // Any other failure of the tool fails the hook.
         let mut world = secret_world(Some("ERROR connection refused"), true);

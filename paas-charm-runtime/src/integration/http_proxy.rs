@@ -372,7 +372,7 @@ requires:
             );
         }
         // A user secret that cannot be read.
-        let missing = response("ready", true).replace(SECRET, "secret:doesnotexist00000000");
+        let missing = response("ready", true).replace(SECRET, "secret:doesnotevist00000000");
         let mut w = proxy_world("config-changed", true, Some(&missing), our_request());
         let mut p = HttpProxy::bind(&w.meta).expect("bound");
         assert_eq!(

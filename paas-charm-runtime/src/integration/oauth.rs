@@ -284,9 +284,10 @@ impl Integration for OAuth {
         }
         if cx.juju.is_leader()? {
             if !valid_redirect_uri(&self.redirect_uri) {
+                // The registration keeps paas-charm's URI; the status masks its credentials.
                 return Err(IntegrationError::InvalidData(format!(
                     "Invalid OAuth redirect URI: {}",
-                    self.redirect_uri
+                    crate::untrusted::bounded(&self.redirect_uri)
                 )));
             }
             let config = self.client_config(&view.base_url);

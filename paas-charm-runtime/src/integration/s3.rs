@@ -256,11 +256,18 @@ impl Integration for S3 {
                 let complete = REQUIRED_OPTIONS
                     .iter()
                     .all(|key| info.iter().any(|(k, _)| k == key));
-                Ok(if complete {
-                    vec![Trigger::ReconcileWithMigrations]
-                } else {
-                    Vec::new()
-                })
+                if complete {
+                    return Ok(vec![Trigger::ReconcileWithMigrations]);
+                }
+                // The library emits nothing for a bag without both keys; every other hook
+                // finds it invalid and blocks. One verdict whatever the event: block here too.
+                if !info.is_empty() {
+                    if let Err(err) = S3Data::validate(&info) {
+                        cx.juju.log(crate::juju::LogLevel::Error, &err.to_string());
+                        return Err(IntegrationError::InvalidData(INVALID.into()));
+                    }
+                }
+                Ok(Vec::new())
             }
             RelationEventKind::Broken => Ok(vec![Trigger::Reconcile]),
             RelationEventKind::Created | RelationEventKind::Departed => Ok(Vec::new()),
@@ -389,11 +396,6 @@ mod tests {
                 &[("access-key", "1"), ("secret-key", "2")],
                 &[Trigger::ReconcileWithMigrations],
             ),
-            (
-                "s3-relation-changed",
-                &[("access-key", "a"), ("bucket", "b")],
-                &[],
-            ),
             ("s3-relation-changed", &[], &[]),
             ("s3-relation-departed", MINIMAL, &[]),
             ("s3-relation-broken", &[], &[Trigger::Reconcile]),
@@ -403,6 +405,18 @@ mod tests {
             let mut s3 = S3::bind(&w.meta).expect("bound");
             let triggers = s3.handle_event(&mut w.cx()).expect("handled");
             assert_eq!(triggers, *expected, "{hook} {remote:?}");
+        }
+        // A bag without both keys: the same Blocked verdict on relation-changed as on any
+        // hook that builds the state.
+        let partial: &[(&str, &str)] = &[("access-key", "a"), ("bucket", "b")];
+        for hook in ["s3-relation-changed", "config-changed"] {
+            let mut w = world(FrameworkKind::Flask, "flask-k8s", true, partial, hook, None);
+            let mut s3 = S3::bind(&w.meta).expect("bound");
+            let err = match s3.handle_event(&mut w.cx()) {
+                Err(err) => err,
+                Ok(_) => s3.load(&mut w.cx()).expect_err("invalid"),
+            };
+            assert_eq!(err.to_string(), INVALID, "{hook}");
         }
     }
 

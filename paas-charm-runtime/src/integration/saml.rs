@@ -256,9 +256,12 @@ pub fn validate(bag: &Bag) -> Result<Option<SamlData>, SamlProblem> {
         };
         let (snake_name, method) = prefix;
         let group = format!("{snake_name}_{method}");
-        let binding = bag
-            .get(&format!("{group}_binding"))
-            .ok_or_else(|| invalid(format!("{group}_binding is missing.")))?;
+        let binding = bag.get(&format!("{group}_binding")).ok_or_else(|| {
+            invalid(format!(
+                "{}_binding is missing.",
+                crate::untrusted::bounded(&group)
+            ))
+        })?;
         endpoints.push(SamlEndpoint {
             name: camel_case(snake_name),
             url: url(key)?,

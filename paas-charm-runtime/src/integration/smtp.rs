@@ -16,6 +16,7 @@ use crate::framework::{FrameworkInfo, FrameworkKind};
 use crate::juju::{
     Bag, CharmMeta, Event, HookToolError, RelationEventKind, SecretEventKind, SecretQuery,
 };
+use crate::untrusted::quoted;
 
 /// The endpoint name.
 pub const ENDPOINT: &str = "smtp";
@@ -80,10 +81,15 @@ impl Integration for Smtp {
                     return Ok(Vec::new());
                 };
                 let bag = cx.juju.remote_app_bag(id)?;
-                // The library emits `smtp_data_available` only for a bag that validates.
-                Ok(match validate(&bag) {
-                    Ok(Some(_)) => vec![Trigger::Reconcile],
-                    _ => Vec::new(),
+                // The library emits `smtp_data_available` only for a bag that validates. For
+                // one that does not, it either fails the hook (no `auth_type` or
+                // `transport_security`, an unreadable secret) or only warns, leaving the old
+                // settings running until the next hook that reads the data fails. One verdict
+                // whatever the event: the same Blocked status as config-changed or
+                // update-status give.
+                Ok(match validate(&bag)? {
+                    Some(_) => vec![Trigger::Reconcile],
+                    None => Vec::new(),
                 })
             }
             Event::Secret(SecretEventKind::Changed) => {
@@ -220,12 +226,18 @@ pub fn validate(bag: &Bag) -> Result<Option<SmtpData>, IntegrationError> {
         .parse()
         .ok()
         .filter(|p| (1..=65536).contains(p))
-        .ok_or_else(|| invalid(format!("'port' {port:?} is not an integer from 1 to 65536")))?;
+        .ok_or_else(|| {
+            invalid(format!(
+                "'port' {} is not an integer from 1 to 65536",
+                quoted(port)
+            ))
+        })?;
     let choice = |key: &str, allowed: &[&str]| -> Result<String, IntegrationError> {
         match bag.get(key) {
             Some(v) if allowed.contains(&v.as_str()) => Ok(v.clone()),
             Some(v) => Err(invalid(format!(
-                "'{key}' {v:?} is not one of {}",
+                "'{key}' {} is not one of {}",
+                quoted(v),
                 allowed.join(", ")
             ))),
             None => Err(invalid(format!("'{key}' is missing"))),
@@ -236,7 +248,7 @@ pub fn validate(bag: &Bag) -> Result<Option<SmtpData>, IntegrationError> {
     let skip_ssl_verify = match bag.get("skip_ssl_verify") {
         None => false,
         Some(v) => lax_bool(v)
-            .ok_or_else(|| invalid(format!("'skip_ssl_verify' {v:?} is not a boolean")))?,
+            .ok_or_else(|| invalid(format!("'skip_ssl_verify' {} is not a boolean", quoted(v))))?,
     };
     Ok(Some(SmtpData {
         host: host.clone(),
@@ -461,7 +473,7 @@ requires:
             s.handle_event(&mut w.cx()).expect("event"),
             vec![Trigger::Reconcile]
         );
-        w.juju.ctx.secret_id = Some("secret:someothersecret0000".into());
+        w.juju.ctx.secret_id = Some("secret:someothersecret00000".into());
         assert_eq!(s.handle_event(&mut w.cx()).expect("event"), vec![]);
     }
 
@@ -492,9 +504,10 @@ requires:
         for (remote, message) in cases {
             let mut w = smtp_world("smtp-relation-changed", remote, vec![password_secret()]);
             let mut s = Smtp::bind(&w.meta).expect("bound");
-            // relation-changed with an invalid bag does not reconcile ...
-            assert_eq!(s.handle_event(&mut w.cx()).expect("event"), vec![]);
-            // ... and building the state blocks with the reason.
+            // relation-changed with an invalid bag blocks with the reason ...
+            let err = s.handle_event(&mut w.cx()).expect_err(message);
+            assert_eq!(err.to_string(), message);
+            // ... exactly as building the state on any other hook does.
             let err = s.load(&mut w.cx()).expect_err(message);
             assert_eq!(err.to_string(), message);
         }

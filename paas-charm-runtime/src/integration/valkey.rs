@@ -292,7 +292,8 @@ impl Valkey {
             let Some(request) = request_map.get(&response_id) else {
                 return Err(IntegrationError::InvalidData(format!(
                     "Invalid valkey relation data: no request matching the response with \
-                     response_id {response_id}."
+                     response_id {}.",
+                    crate::untrusted::bounded(&response_id)
                 )));
             };
             let new = response.snapshot();
@@ -713,7 +714,7 @@ mod tests {
             vec![
                 ("version", "v1"),
                 ("requests", "[]"),
-                ("encryption-secret", "secret:x"),
+                ("encryption-secret", "secret:e0000000000000000000"),
             ],
             vec![],
         ] {
@@ -783,7 +784,10 @@ mod tests {
 
     #[test]
     fn tls_is_not_supported() {
-        let with_tls = responses(Some(PRIMARY), ", \"secret-tls\": \"secret:tls\"");
+        let with_tls = responses(
+            Some(PRIMARY),
+            ", \"secret-tls\": \"secret:t1s00000000000000000\"",
+        );
         let m = meta("flask-k8s", &[("valkey", "valkey_client", Some(true))]);
         let mut valkey = Valkey::bind(&m).expect("bound");
         for (tls, ok) in [
@@ -806,7 +810,7 @@ mod tests {
                 bag(&[("username", "u"), ("password", "p")]),
             ));
             backend.secrets.push(granted_secret(
-                "secret:tls",
+                "secret:t1s00000000000000000",
                 bag(&[("tls", tls), ("tls-ca", "CA")]),
             ));
             let hook = Hook::plain("flask-k8s/0", "config-changed");

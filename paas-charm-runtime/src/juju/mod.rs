@@ -5,6 +5,7 @@ pub mod context;
 pub mod event;
 pub mod metadata;
 pub mod model;
+pub mod secret_uri;
 pub mod subprocess;
 
 pub use backend::{

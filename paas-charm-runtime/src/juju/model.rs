@@ -328,8 +328,14 @@ impl Juju {
         self.pending.clear();
     }
 
-    /// Sets the unit status, and the application status too when this unit leads.
+    /// Sets the unit status, and the application status too when this unit leads. The message
+    /// is escaped and capped ([`crate::untrusted::status_message`]) so `status-set` accepts it.
     pub fn set_status(&mut self, status: &Status) -> Result<(), HookToolError> {
+        let safe = Status {
+            name: status.name,
+            message: crate::untrusted::status_message(&status.message),
+        };
+        let status = &safe;
         self.backend.status_set(Scope::Unit, status)?;
         if self.is_leader()? {
             self.backend.status_set(Scope::App, status)?;
@@ -337,8 +343,20 @@ impl Juju {
         Ok(())
     }
 
-    /// Reads a secret (cached per query).
+    /// Reads a secret (cached per query). An id that is not a Juju secret URI
+    /// ([`super::secret_uri::is_valid`]) is refused as not found, without running a tool.
     pub fn secret(&mut self, query: &SecretQuery) -> Result<Bag, HookToolError> {
+        if let Some(id) = query.id.as_deref() {
+            if !super::secret_uri::is_valid(id) {
+                return Err(HookToolError::SecretNotFound {
+                    tool: "secret-get".into(),
+                    message: format!(
+                        "{} is not a valid Juju secret URI",
+                        crate::untrusted::quoted(id)
+                    ),
+                });
+            }
+        }
         if let Some(content) = self.secrets.get(query) {
             return Ok(content.clone());
         }
@@ -388,10 +406,13 @@ impl Juju {
         self.backend.action_fail(message)
     }
 
-    /// Logs to the unit's Juju log. Keep it to what an operator needs.
+    /// Logs to the unit's Juju log. Keep it to what an operator needs. The line is made safe
+    /// first ([`crate::untrusted::log_line`]: credentials masked, escaped, capped).
     pub fn log(&mut self, level: LogLevel, message: &str) {
         // A log line that cannot be written must not fail the hook.
-        let _ = self.backend.juju_log(level, message);
+        let _ = self
+            .backend
+            .juju_log(level, &crate::untrusted::log_line(message));
     }
 
     /// The unit's ingress address on `binding`.

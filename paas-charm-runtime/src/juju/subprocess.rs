@@ -136,6 +136,7 @@ impl SubprocessBackend {
             tool: tool.to_owned(),
             message: e.to_string(),
         };
+        check_args(tool, args)?;
         let mut attempt = 0;
         let mut child = loop {
             let mut command = self.command(tool);
@@ -198,6 +199,30 @@ impl SubprocessBackend {
         let stdout = self.run(tool, args, None)?;
         serde_json::from_slice(&stdout).map_err(|e| bad_output(tool, e.to_string()))
     }
+}
+
+/// The longest single argument Linux accepts (`MAX_ARG_STRLEN`, 32 pages), terminating NUL
+/// included: a longer one makes `execve` fail with E2BIG ("Argument list too long").
+pub const MAX_ARG_BYTES: usize = 32 * 4096;
+
+/// Refuses, before spawning, an argument the OS would refuse (too long, or with a NUL that
+/// `execve` cannot pass). The error names the argument's position and size, never its text.
+fn check_args(tool: &str, args: &[&str]) -> Result<(), HookToolError> {
+    for (position, arg) in args.iter().enumerate() {
+        if arg.len() >= MAX_ARG_BYTES || arg.contains('\0') {
+            return Err(HookToolError::Failed {
+                tool: tool.to_owned(),
+                message: format!(
+                    "argument {} ({} bytes) cannot be passed to a process: at most {} bytes \
+                     and no NUL",
+                    position + 1,
+                    arg.len(),
+                    MAX_ARG_BYTES - 1
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn bad_output(tool: &str, message: impl Into<String>) -> HookToolError {
@@ -659,6 +684,26 @@ mod tests {
         let err = backend.is_leader().unwrap_err();
         assert!(matches!(err, HookToolError::Failed { .. }), "{err:?}");
         assert!(err.to_string().contains("exit status: 3"), "{err}");
+    }
+
+    #[test]
+    fn arguments_the_os_refuses_fail_before_spawning() {
+        let dir = ToolDir::new();
+        dir.tool("action-fail", "exit 0");
+        let mut backend = dir.backend();
+        let huge = "x".repeat(MAX_ARG_BYTES);
+        let err = backend.action_fail(&huge).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "action-fail failed: argument 2 ({MAX_ARG_BYTES} bytes) cannot be passed to a \
+                 process: at most {} bytes and no NUL",
+                MAX_ARG_BYTES - 1
+            )
+        );
+        let err = backend.action_fail("a\0b").unwrap_err();
+        assert!(err.to_string().contains("argument 2 (3 bytes)"), "{err}");
+        assert!(dir.calls().is_empty());
     }
 
     #[test]

@@ -113,6 +113,24 @@ impl PebbleClient {
         Ok(result)
     }
 
+    /// A request with a JSON body already encoded; returns the envelope and its `result`.
+    /// The body is dropped before the answer is parsed.
+    fn json_bytes(
+        &mut self,
+        method: &str,
+        target: &str,
+        bytes: Vec<u8>,
+        timeout: Option<Duration>,
+    ) -> Result<(Map<String, Value>, Value), PebbleError> {
+        let body = Body {
+            content_type: "application/json",
+            bytes: &bytes,
+        };
+        let response = self.send(method, target, &[], Some(body), timeout)?;
+        drop(bytes);
+        envelope(&response)
+    }
+
     /// A request with a JSON body (or none); returns the envelope and its `result`.
     fn json(
         &mut self,
@@ -492,17 +510,10 @@ impl Pebble for PebbleClient {
     }
 
     fn add_layer(&mut self, label: &str, layer: &Layer, combine: bool) -> Result<(), PebbleError> {
-        let yaml = layer
-            .to_yaml()
-            .map_err(|e| PebbleError::Protocol(e.to_string()))?;
-        let body = json!({
-            "action": "add",
-            "label": label,
-            "combine": combine,
-            "format": "yaml",
-            "layer": yaml,
-        });
-        self.sync("POST", "/v1/layers", Some(&body)).map(drop)
+        // Built at its exact size, the YAML escaped straight into it (see `body`).
+        let bytes = super::body::add_layer(label, layer, combine).map_err(PebbleError::Protocol)?;
+        self.json_bytes("POST", "/v1/layers", bytes, Some(REQUEST_TIMEOUT))
+            .map(drop)
     }
 
     fn replan(&mut self) -> Result<(), PebbleError> {
@@ -666,33 +677,41 @@ impl Pebble for PebbleClient {
     }
 
     fn exec(&mut self, request: &ExecRequest) -> Result<ExecOutput, PebbleError> {
-        let mut body = Map::new();
-        body.insert("command".into(), json!(request.command));
-        if !request.environment.is_empty() {
-            body.insert("environment".into(), json!(request.environment));
-        }
-        if let Some(dir) = &request.working_dir {
-            body.insert("working-dir".into(), json!(dir));
-        }
-        if let Some(user) = &request.user {
-            body.insert("user".into(), json!(user));
-        }
-        if let Some(group) = &request.group {
-            body.insert("group".into(), json!(group));
-        }
-        if let Some(secs) = request.timeout_secs {
-            body.insert("timeout".into(), json!(format!("{secs}s")));
+        // Borrowed fields, encoded once at the exact size: the environment can be large.
+        #[derive(serde::Serialize)]
+        struct ExecBody<'a> {
+            command: &'a [String],
+            #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+            environment: &'a std::collections::BTreeMap<String, String>,
+            #[serde(rename = "working-dir", skip_serializing_if = "Option::is_none")]
+            working_dir: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            user: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            group: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            timeout: Option<String>,
+            #[serde(rename = "split-stderr")]
+            split_stderr: bool,
+            terminal: bool,
+            interactive: bool,
         }
         let split = !request.combine_stderr;
-        body.insert("split-stderr".into(), json!(split));
-        body.insert("terminal".into(), json!(false));
-        body.insert("interactive".into(), json!(false));
-        let (envelope, result) = self.json(
-            "POST",
-            "/v1/exec",
-            Some(&Value::Object(body)),
-            Some(REQUEST_TIMEOUT),
-        )?;
+        let body = ExecBody {
+            command: &request.command,
+            environment: &request.environment,
+            working_dir: request.working_dir.as_deref(),
+            user: request.user.as_deref(),
+            group: request.group.as_deref(),
+            timeout: request.timeout_secs.map(|secs| format!("{secs}s")),
+            split_stderr: split,
+            terminal: false,
+            interactive: false,
+        };
+        let bytes = super::body::exact_json(&body)
+            .map_err(|e| PebbleError::Protocol(format!("cannot encode the exec request: {e}")))?;
+        let (envelope, result) =
+            self.json_bytes("POST", "/v1/exec", bytes, Some(REQUEST_TIMEOUT))?;
         let change = change_id(&envelope)?;
         let task = result
             .get("task-id")

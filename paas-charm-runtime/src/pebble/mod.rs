@@ -1,6 +1,7 @@
 //! The Pebble side: the workload container's service manager, as a trait ([`Pebble`]) with
 //! the real client over the unix socket (`client`) and an in-memory one in the harness.
 
+pub mod body;
 pub mod client;
 pub mod http;
 pub mod layer;

@@ -302,7 +302,7 @@ fn valkey_created_then_changed_on_a_non_leader() {
     // The provider answers; a non-leader unit stores its snapshot in its own bag and
     // reconciles with the credentials from the secret.
     let response = format!(
-        "[{{\"resource\": \"*\", \"request-id\": \"{id}\", \"salt\": \"{salt}\", \"endpoints\": \"valkey-0:6379\", \"secret-user\": \"secret:vk\", \"version\": \"9.0.1\"}}]"
+        "[{{\"resource\": \"*\", \"request-id\": \"{id}\", \"salt\": \"{salt}\", \"endpoints\": \"valkey-0:6379\", \"secret-user\": \"secret:vk000000000000000000\", \"version\": \"9.0.1\"}}]"
     );
     let echo = format!(
         "{{\"{id}\": {}}}",
@@ -317,7 +317,7 @@ fn valkey_created_then_changed_on_a_non_leader() {
     );
     let mut state = unit_state("flask-k8s/1", false, rel);
     state.secrets.push(Secret {
-        id: "secret:vk".into(),
+        id: "secret:vk000000000000000000".into(),
         tracked: bag(&[("username", "relation-9"), ("password", "vpw")]),
         latest: bag(&[("username", "relation-9"), ("password", "vpw")]),
         ..Secret::default()
@@ -333,7 +333,7 @@ fn valkey_created_then_changed_on_a_non_leader() {
     assert_eq!(
         *data,
         format!(
-            "{{\"{id}\": {{\"resource\": \"*\", \"request-id\": \"{id}\", \"salt\": \"{salt}\", \"endpoints\": \"valkey-0:6379\", \"secret-user\": \"secret:vk\", \"version\": \"9.0.1\"}}}}"
+            "{{\"{id}\": {{\"resource\": \"*\", \"request-id\": \"{id}\", \"salt\": \"{salt}\", \"endpoints\": \"valkey-0:6379\", \"secret-user\": \"secret:vk000000000000000000\", \"version\": \"9.0.1\"}}}}"
         )
     );
     assert_eq!(app_writes(&after), 0);
@@ -406,14 +406,14 @@ fn postgresql_created_by_the_leader_then_changed_on_a_non_leader() {
         bag(&[
             ("database", "flask-k8s"),
             ("endpoints", "pg-primary:5432"),
-            ("secret-user", "secret:pguser"),
+            ("secret-user", "secret:pguser00000000000000"),
         ]),
         &[("postgresql-k8s/0", Bag::new())],
     );
     rel.local_unit_data = bag(&[("requested-secrets", REQUESTED)]);
     let mut state = unit_state("flask-k8s/1", false, rel);
     state.secrets.push(Secret {
-        id: "secret:pguser".into(),
+        id: "secret:pguser00000000000000".into(),
         tracked: bag(&[("username", "relation-7"), ("password", "abcDEF123")]),
         latest: bag(&[("username", "relation-7"), ("password", "abcDEF123")]),
         ..Secret::default()
@@ -428,7 +428,7 @@ fn postgresql_created_by_the_leader_then_changed_on_a_non_leader() {
     let ours = relation_of(&after, 4);
     assert_eq!(
         ours.local_unit_data.get("data").map(String::as_str),
-        Some("{\"database\": \"flask-k8s\", \"endpoints\": \"pg-primary:5432\", \"secret-user\": \"secret:pguser\"}")
+        Some("{\"database\": \"flask-k8s\", \"endpoints\": \"pg-primary:5432\", \"secret-user\": \"secret:pguser00000000000000\"}")
     );
     assert_eq!(app_writes(&after), 0);
     assert_eq!(

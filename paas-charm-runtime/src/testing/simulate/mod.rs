@@ -500,6 +500,13 @@ impl World {
             "exec".into(),
             Value::Array(self.pebble.execs.iter().map(exec_json).collect()),
         );
+        // The operator's log (not part of paas-charm's output; compare.py ignores the key).
+        let logs: Vec<Value> = backend
+            .logs
+            .iter()
+            .map(|(level, message)| json!({"level": level, "message": message}))
+            .collect();
+        out.insert("logs".into(), Value::Array(logs));
         if let Some(message) = error {
             out.insert(
                 "error".into(),
