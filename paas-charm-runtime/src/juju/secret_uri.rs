@@ -3,7 +3,8 @@
 //! Secret ids reach us from providers (`secret-user`, `password_id`, `client_secret_id`, ...)
 //! and operators (config options of type `secret`). Juju's `secrets.ParseURI` accepts an
 //! optional `secret` scheme, an optional source model UUID (`secret://<uuid>/<id>` or
-//! `secret:<uuid>/<id>`) and an id of 20 base32hex characters (an `xid`: `0-9a-v`). Anything
+//! `secret:<uuid>/<id>`) and an id of 20 lower-case letters and digits (`[0-9a-z]{20}`, Juju's
+//! `idSnippet`: Juju mints base32hex xids, and ops' Scenario mints any of `a-z0-9`). Anything
 //! else (a NUL, a newline, a megabyte) is refused here, so `secret-get` never runs with it.
 //!
 //! ```
@@ -31,12 +32,12 @@ pub fn is_valid(text: &str) -> bool {
     }
 }
 
-/// 20 characters of lower-case base32hex (`0-9`, `a-v`): an xid.
+/// 20 lower-case letters or digits, as Juju's URI pattern accepts.
 fn is_id(text: &str) -> bool {
     text.len() == 20
         && text
             .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'v').contains(&b))
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
 }
 
 /// A lower-case hexadecimal UUID `8-4-4-4-12`.
@@ -60,6 +61,8 @@ mod tests {
         for ok in [
             "secret:cstgtq7mp25c77d05kbg",
             "cstgtq7mp25c77d05kbg",
+            // ops' Scenario mints ids from all of a-z and 0-9.
+            "secret:wxyzwxyzwxyzwxyz0123",
             "secret:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/cstgtq7mp25c77d05kbg",
             "secret://0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/cstgtq7mp25c77d05kbg",
         ] {
@@ -73,7 +76,8 @@ mod tests {
             "",
             "secret:",
             "secret:abc",
-            "secret:cstgtq7mp25c77d05kbw", // 'w' is not base32hex
+            "secret:cstgtq7mp25c77d05kb-", // not a letter or digit
+            "secret:cstgtq7mp25c77d05kbgx", // 21 characters
             "secret:CSTGTQ7MP25C77D05KBG", // upper case
             "secret:cstgtq7mp25c77d05kbg\0",
             "secret:cstgtq7mp25c77d05kbg\n",
