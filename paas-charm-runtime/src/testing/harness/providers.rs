@@ -451,11 +451,18 @@ impl Provider for Valkey {
             "mode": self.mode.as_deref().unwrap_or("standalone"),
             "version": "9.0.1",
         }]);
+        // The provider echoes our requests under `data`, keyed by request id.
+        let ours = request_json(VALKEY_SALT);
+        let request = serde_json::from_str::<serde_json::Value>(&ours)
+            .ok()
+            .and_then(|list| list.get(0).cloned())
+            .unwrap_or_default();
+        let echo = json!({ request_id("*", VALKEY_SALT): request });
         side.set_app("version", "v1");
         side.set_app("requests", crate::env::python_json::dumps(&response));
+        side.set_app("data", crate::env::python_json::dumps(&echo));
         side.our_app.insert("version".into(), "v1".into());
-        side.our_app
-            .insert("requests".into(), request_json(VALKEY_SALT));
+        side.our_app.insert("requests".into(), ours);
     }
 }
 
