@@ -148,7 +148,7 @@ struct Added {
 }
 
 /// The state a hook of charm `C` runs in. See the [module documentation](self).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Harness<C: Charm> {
     meta: CharmMeta,
     framework: &'static FrameworkInfo,
@@ -167,6 +167,30 @@ pub struct Harness<C: Charm> {
     unit_status: Option<Status>,
     app_status: Option<Status>,
     charm: PhantomData<fn() -> C>,
+}
+
+impl<C: Charm> Clone for Harness<C> {
+    fn clone(&self) -> Self {
+        Self {
+            meta: self.meta.clone(),
+            framework: self.framework,
+            app_name: self.app_name.clone(),
+            model_name: self.model_name.clone(),
+            juju_version: self.juju_version.clone(),
+            unit: self.unit,
+            leader: self.leader,
+            config: self.config.clone(),
+            peer: self.peer.clone(),
+            relations: self.relations.clone(),
+            secrets: self.secrets.clone(),
+            pebble: self.pebble.clone(),
+            env_vars: self.env_vars.clone(),
+            paas_config: self.paas_config.clone(),
+            unit_status: self.unit_status.clone(),
+            app_status: self.app_status.clone(),
+            charm: PhantomData,
+        }
+    }
 }
 
 impl<C: Charm> Default for Harness<C> {
@@ -376,6 +400,18 @@ impl<C: Charm> Harness<C> {
     pub fn add_relation(&mut self, provider: impl Provider) -> u32 {
         let target = provider.integration().to_owned();
         let (endpoint, interface) = self.resolve(&target);
+        let limit = self.meta.endpoint(&endpoint).and_then(|r| r.limit);
+        let existing = self
+            .relations
+            .iter()
+            .filter(|a| a.relation.endpoint == endpoint)
+            .count();
+        if let Some(limit) = limit.filter(|limit| existing >= *limit as usize) {
+            panic!(
+                "endpoint `{endpoint}` has `limit: {limit}` in charmcraft.yaml and the test \
+                 already added {existing} relation(s) to it (for `{target}`)"
+            );
+        }
         let id = self.next_relation_id();
         let mut side =
             ProviderSide::new(id, &self.app_name, &self.model_name, provider.remote_app());
