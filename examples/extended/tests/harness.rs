@@ -6,8 +6,9 @@
 #[path = "../src/main.rs"]
 mod charm;
 
-// The attribute names the custom integration as `crate::audit::AuditLog`.
-#[allow(dead_code)]
+// The attribute names the custom integration as `crate::audit::AuditLog`, so this crate needs
+// its own `audit` module at the root (the charm's is private to `charm`).
+#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../src/audit.rs"]
 mod audit;
 
