@@ -26,6 +26,13 @@ pub(crate) enum Kind {
         /// `changed`, `rotate`, `expired`, `remove`.
         suffix: &'static str,
     },
+    /// `<storage>-storage-<suffix>`.
+    Storage {
+        /// The storage name.
+        name: String,
+        /// `attached` or `detaching`.
+        suffix: &'static str,
+    },
     /// An action.
     Action(String),
 }
@@ -175,6 +182,21 @@ impl Event {
     /// `secret-remove` (of `revision`, see [`Event::revision`]).
     pub fn secret_remove(id: &str) -> Self {
         Self::secret(id, "remove")
+    }
+
+    /// `<storage>-storage-attached`.
+    pub fn storage_attached(storage: &str) -> Self {
+        Self::of(Kind::Storage {
+            name: storage.to_owned(),
+            suffix: "attached",
+        })
+    }
+    /// `<storage>-storage-detaching`.
+    pub fn storage_detaching(storage: &str) -> Self {
+        Self::of(Kind::Storage {
+            name: storage.to_owned(),
+            suffix: "detaching",
+        })
     }
 
     /// The action `name`; add parameters with [`Event::param`].

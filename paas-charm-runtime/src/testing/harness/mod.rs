@@ -821,6 +821,7 @@ impl<C: Charm> Harness<C> {
                 }
                 format!("hooks/secret-{suffix}")
             }
+            Kind::Storage { name, suffix } => format!("hooks/{name}-storage-{suffix}"),
             Kind::Action(name) => format!("actions/{name}"),
         };
         vars.insert("JUJU_DISPATCH_PATH".into(), dispatch);
@@ -846,15 +847,16 @@ impl<C: Charm> Harness<C> {
     }
 }
 
-fn kind_of(value: &Value) -> String {
+/// What kind of value a test gave (never the value: it may be a secret).
+fn kind_of(value: &Value) -> &'static str {
     match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("a boolean ({b})"),
-        Value::Number(n) if n.is_f64() => format!("a float ({n})"),
-        Value::Number(n) => format!("an integer ({n})"),
-        Value::String(_) => "a string".into(),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "a map".into(),
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a float",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
     }
 }
 
@@ -968,6 +970,8 @@ mod tests {
             &relations,
         );
         assert_eq!(vars["JUJU_DISPATCH_PATH"], "hooks/secret-expired");
+        let out = harness.run(Event::storage_attached("data"));
+        assert_eq!(out.error(), None);
         assert_eq!(vars["JUJU_SECRET_REVISION"], "3");
         let vars = harness.context_vars(&Event::pebble_ready(), "web-app/0", &relations);
         assert_eq!(vars["JUJU_DISPATCH_PATH"], "hooks/flask-app-pebble-ready");
@@ -1025,7 +1029,7 @@ mod tests {
 
     #[test]
     #[should_panic(
-        expected = "config option `flask-debug` is declared `type: boolean` in charmcraft.yaml, but the test gives an integer (1)"
+        expected = "config option `flask-debug` is declared `type: boolean` in charmcraft.yaml, but the test gives an integer"
     )]
     fn a_config_value_of_the_wrong_type_panics_naming_it() {
         let _ = Harness::<WebApp>::new().config("flask-debug", 1);

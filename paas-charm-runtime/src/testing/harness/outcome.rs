@@ -96,8 +96,9 @@ impl Outcome {
             .unwrap_or_default()
     }
 
-    /// The environment of the framework's main service (`flask`, `go`, ...): what the app
-    /// gets. Empty when the charm did not configure the workload (Blocked, Waiting).
+    /// The environment of the framework's main service (`flask`, `go`, ...) in the plan: what
+    /// the app gets. Until the charm configured the workload (Blocked, Waiting) it is the
+    /// rock's own (empty, or `UVICORN_HOST`, `NODE_ENV`); [`Outcome::layer`]`("charm")` tells.
     pub fn env(&self) -> BTreeMap<String, String> {
         self.service_env(self.framework.service)
     }
