@@ -301,3 +301,12 @@ fn migrations_get_the_database_url() {
     assert_eq!(migration.command, ["bash", "-eo", "pipefail", "migrate.sh"]);
     assert_eq!(migration.environment["POSTGRESQL_DB_CONNECT_STRING"], PG);
 }
+
+#[test]
+fn app_secret_key_option_replaces_the_generated_key() {
+    let out = harness()
+        .config("app-secret-key", "operator-chosen-key")
+        .run(Event::config_changed());
+    assert_eq!(out.unit_status(), Status::active());
+    assert_eq!(out.env()["APP_SECRET_KEY"], "operator-chosen-key");
+}

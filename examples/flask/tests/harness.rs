@@ -530,3 +530,33 @@ fn harness_run_time() {
     println!("harness run (postgresql-relation-changed, 3 relations): {per_run:?} per run");
     println!("Harness::new + run (config-changed): {with_new:?} per run");
 }
+
+#[test]
+fn oidc_options_shape_the_client_registration() {
+    let out = harness()
+        .config("oidc-scopes", "openid email")
+        .config("oidc-redirect-path", "/auth/done")
+        .relation(providers::ingress().url("https://flask.example.com/"))
+        .relation(providers::oauth())
+        .run(Event::relation_changed("oauth"));
+    assert_eq!(out.unit_status(), Status::active());
+    assert_eq!(
+        out.env()["FLASK_OIDC_CLIENT_KWARGS"],
+        "{\"scope\": \"openid email\"}"
+    );
+    let registration = out.relation("oauth").app;
+    assert_eq!(
+        registration["redirect_uri"],
+        "https://flask.example.com/auth/done"
+    );
+    assert_eq!(registration["scope"], "openid email");
+}
+
+#[test]
+fn grafana_dashboard_publishes_the_dashboards() {
+    let out = harness()
+        .relation(providers::grafana_dashboard())
+        .run(Event::relation_created("grafana-dashboard"));
+    let written = out.relation("grafana-dashboard").app_written;
+    assert!(written.contains_key("dashboards"), "{written:?}");
+}

@@ -302,3 +302,12 @@ fn migrate_sh_runs_once() {
         "one migration, nothing else"
     );
 }
+
+#[test]
+fn app_secret_key_option_replaces_the_generated_key() {
+    let out = harness()
+        .config("app-secret-key", "operator-chosen-key")
+        .run(Event::config_changed());
+    assert_eq!(out.unit_status(), Status::active());
+    assert_eq!(out.env()["APP_SECRET_KEY"], "operator-chosen-key");
+}

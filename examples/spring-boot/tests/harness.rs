@@ -263,3 +263,18 @@ fn a_relation_beyond_the_endpoint_limit_is_refused() {
         "{message}"
     );
 }
+
+#[test]
+fn app_secret_key_option_becomes_secret_key_beside_the_peer_key() {
+    let out = harness()
+        .config("app-secret-key", "operator-chosen-key")
+        .run(Event::config_changed());
+    assert_eq!(out.unit_status(), Status::active());
+    let env = out.env();
+    // Spring Boot gets the option as SECRET_KEY; APP_SECRET_KEY stays the peer's key.
+    assert_eq!(env["SECRET_KEY"], "operator-chosen-key");
+    assert_eq!(
+        env["APP_SECRET_KEY"],
+        paas_charm_runtime::testing::harness::SECRET_KEY
+    );
+}
