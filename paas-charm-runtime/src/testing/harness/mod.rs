@@ -54,6 +54,12 @@
 //! assert_eq!(out.unit_status(), Status::blocked("missing integrations: postgresql"));
 //! ```
 //!
+//! (In this example the attribute has `main = false`, and its `charmcraft` path is relative
+//! to this source file, where rustdoc compiles it; a charm's own attribute needs no
+//! `charmcraft` key when charmcraft.yaml sits next to its Cargo.toml. A test in the charm's
+//! `tests/` reaches the charm of a binary crate with `#[path = "../src/main.rs"] mod charm;`,
+//! as the examples' `tests/harness.rs` do.)
+//!
 //! # Misuse
 //!
 //! A test that asks for something the charm cannot have panics at once with a message naming
@@ -145,7 +151,6 @@ struct Added {
 }
 
 /// The state a hook of charm `C` runs in. See the [module documentation](self).
-#[derive(Debug)]
 pub struct Harness<C: Charm> {
     meta: CharmMeta,
     framework: &'static FrameworkInfo,
@@ -164,6 +169,19 @@ pub struct Harness<C: Charm> {
     unit_status: Option<Status>,
     app_status: Option<Status>,
     charm: PhantomData<fn() -> C>,
+}
+
+impl<C: Charm> std::fmt::Debug for Harness<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Harness")
+            .field("framework", &self.framework.name)
+            .field("unit", &format!("{}/{}", self.app_name, self.unit))
+            .field("leader", &self.leader)
+            .field("config", &self.config)
+            .field("relations", &self.relations)
+            .field("pebble_reachable", &self.pebble.can_connect)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<C: Charm> Clone for Harness<C> {
