@@ -351,3 +351,59 @@ fn a_non_leader_without_the_peer_key_waits() {
         Status::waiting("Waiting for peer integration")
     );
 }
+
+/// The harness gives what paas-charm 1.12.3 gave in the public scenario
+/// `tests/scenarios/django/django_pg_database_created_manage_py` (its recorded output): the
+/// same state, built with the harness's builders, ends in the same environment, status and
+/// commands. (The scenario's metadata declares `django-debug` without the `default: false`
+/// this example's charmcraft.yaml has, hence the unset option.)
+#[test]
+fn matches_paas_charm_s_recorded_output_for_the_same_state() {
+    let out = Harness::<DjangoCharm>::new()
+        .unset_config("django-debug")
+        .secret_key("test-secret-key")
+        .app_file("manage.py", "")
+        .relation(
+            providers::postgresql()
+                .user("relation_id_7")
+                .password("hT4wQz8nBv2Lr6Yc")
+                .read_only_host("postgresql-k8s-replicas.test-model.svc.cluster.local"),
+        )
+        .run(Event::relation_changed("postgresql"));
+    assert_eq!(out.unit_status(), Status::active());
+    let host = "postgresql-k8s-primary.test-model.svc.cluster.local";
+    let netloc = format!("relation_id_7:hT4wQz8nBv2Lr6Yc@{host}:5432");
+    let recorded: std::collections::BTreeMap<String, String> = [
+        ("DJANGO_ALLOWED_HOSTS", "[\"django-k8s.test-model\"]"),
+        ("DJANGO_BASE_URL", "http://django-k8s.test-model:8000"),
+        ("DJANGO_OIDC_REDIRECT_PATH", "/callback"),
+        ("DJANGO_OIDC_SCOPES", "openid profile email"),
+        ("DJANGO_SECRET_KEY", "test-secret-key"),
+        (
+            "POSTGRESQL_DB_CONNECT_STRING",
+            &format!("postgresql://{netloc}/django-k8s"),
+        ),
+        ("POSTGRESQL_DB_FRAGMENT", ""),
+        ("POSTGRESQL_DB_HOSTNAME", host),
+        ("POSTGRESQL_DB_NAME", "django-k8s"),
+        ("POSTGRESQL_DB_NETLOC", &netloc),
+        ("POSTGRESQL_DB_PARAMS", ""),
+        ("POSTGRESQL_DB_PASSWORD", "hT4wQz8nBv2Lr6Yc"),
+        ("POSTGRESQL_DB_PATH", "/django-k8s"),
+        ("POSTGRESQL_DB_PORT", "5432"),
+        ("POSTGRESQL_DB_QUERY", ""),
+        ("POSTGRESQL_DB_SCHEME", "postgresql"),
+        ("POSTGRESQL_DB_USERNAME", "relation_id_7"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    assert_eq!(out.env(), recorded);
+    assert_eq!(
+        out.exec_commands(),
+        [
+            "/bin/python3 -m gunicorn -c /django/gunicorn.conf.py django_app.wsgi:application -k sync --check-config",
+            "python3 manage.py migrate",
+        ]
+    );
+}

@@ -383,6 +383,13 @@ impl<C: Charm> Harness<C> {
         self
     }
 
+    /// The secret key the peer relation holds (default [`SECRET_KEY`]).
+    pub fn secret_key(mut self, key: &str) -> Self {
+        let field = self.framework.secret_key_field.to_owned();
+        self.peer_mut().app.insert(field, key.to_owned());
+        self
+    }
+
     /// The peer relation exists but holds no secret key yet (the leader has not initialised it).
     pub fn without_secret_key(mut self) -> Self {
         self.peer_mut().app.clear();
