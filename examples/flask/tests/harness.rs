@@ -560,3 +560,58 @@ fn grafana_dashboard_publishes_the_dashboards() {
     let written = out.relation("grafana-dashboard").app_written;
     assert!(written.contains_key("dashboards"), "{written:?}");
 }
+
+/// The harness gives what paas-charm 1.12.3 gave in the public scenario
+/// `tests/scenarios/flask/flask_oauth_with_ingress` (its recorded output) for the same state.
+#[test]
+fn matches_paas_charm_s_recorded_output_for_oauth_with_ingress() {
+    let out = harness()
+        .secret_key("test-secret-key")
+        .paas_config(include_str!("../paas-config.yaml"))
+        .config("oidc-redirect-path", "/oauth/callback")
+        .config("oidc-scopes", "openid profile email phone")
+        .relation(providers::ingress().url("https://paas.example.com/test-model-flask-k8s"))
+        .relation(providers::oauth().client_secret("hYdRaCl1entS3cret"))
+        .run(Event::relation_changed("oauth"));
+    assert_eq!(out.unit_status(), Status::active());
+    let iam = "https://iam.example.com/test-model-hydra";
+    let recorded: std::collections::BTreeMap<String, String> = [
+        (
+            "FLASK_BASE_URL",
+            "https://paas.example.com/test-model-flask-k8s".to_owned(),
+        ),
+        ("FLASK_OIDC_ACCESS_TOKEN_URL", format!("{iam}/oauth2/token")),
+        ("FLASK_OIDC_API_BASE_URL", iam.to_owned()),
+        ("FLASK_OIDC_AUTHORIZE_URL", format!("{iam}/oauth2/auth")),
+        (
+            "FLASK_OIDC_CLIENT_ID",
+            "b6e1c7f2-3a0d-4c55-9f1e-7d2a8c4b9e01".to_owned(),
+        ),
+        (
+            "FLASK_OIDC_CLIENT_KWARGS",
+            "{\"scope\": \"openid profile email phone\"}".to_owned(),
+        ),
+        ("FLASK_OIDC_CLIENT_SECRET", "hYdRaCl1entS3cret".to_owned()),
+        (
+            "FLASK_OIDC_JWKS_URL",
+            format!("{iam}/.well-known/jwks.json"),
+        ),
+        ("FLASK_OIDC_REDIRECT_PATH", "/oauth/callback".to_owned()),
+        ("FLASK_OIDC_SCOPES", "openid profile email phone".to_owned()),
+        ("FLASK_OIDC_USER_URL", format!("{iam}/userinfo")),
+        ("FLASK_PREFERRED_URL_SCHEME", "HTTPS".to_owned()),
+        ("FLASK_SECRET_KEY", "test-secret-key".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    assert_eq!(out.env(), recorded);
+    let written = out.relation("oauth").app_written;
+    assert_eq!(
+        written["redirect_uri"],
+        "https://paas.example.com/test-model-flask-k8s/oauth/callback"
+    );
+    assert_eq!(written["scope"], "openid profile email phone");
+    assert_eq!(written["grant_types"], "[\"authorization_code\"]");
+    assert_eq!(written["token_endpoint_auth_method"], "client_secret_basic");
+}
