@@ -65,7 +65,12 @@ fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), String> {
     let mut pebble = PebbleClient::for_container(&container);
     let event = juju.event().clone();
     run_charm::<C>(juju, &mut pebble, &meta, PaasConfig::load(&charm_dir))
-        .map_err(|e| format!("the {event} hook failed: {e}"))
+        .map_err(|e| failure_message(&event, &e))
+}
+
+/// What a failed hook reports (`juju-log` at ERROR and stderr).
+pub(crate) fn failure_message(event: &crate::juju::Event, err: &HookError) -> String {
+    format!("the {event} hook failed: {err}")
 }
 
 /// Runs charm `C`'s hook with its metadata as charmcraft.yaml spells it (endpoint names

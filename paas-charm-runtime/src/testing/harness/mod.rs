@@ -168,6 +168,7 @@ pub struct Harness<C: Charm> {
     paas_config: Option<String>,
     unit_status: Option<Status>,
     app_status: Option<Status>,
+    failing_tools: BTreeMap<String, String>,
     charm: PhantomData<fn() -> C>,
 }
 
@@ -203,6 +204,7 @@ impl<C: Charm> Clone for Harness<C> {
             paas_config: self.paas_config.clone(),
             unit_status: self.unit_status.clone(),
             app_status: self.app_status.clone(),
+            failing_tools: self.failing_tools.clone(),
             charm: PhantomData,
         }
     }
@@ -260,6 +262,7 @@ impl<C: Charm> Harness<C> {
             paas_config: None,
             unit_status: None,
             app_status: None,
+            failing_tools: BTreeMap::new(),
             charm: PhantomData,
         }
     }
@@ -309,6 +312,14 @@ impl<C: Charm> Harness<C> {
         ] {
             self.env_vars.insert(name.to_owned(), value.to_owned());
         }
+        self
+    }
+
+    /// Hook tool `tool` fails with `stderr` (as Juju's tools print it, `ERROR ...`): the
+    /// hook fails as it would under Juju ([`Outcome::error`], an ERROR log line).
+    pub fn failing_hook_tool(mut self, tool: &str, stderr: &str) -> Self {
+        self.failing_tools
+            .insert(tool.to_owned(), stderr.to_owned());
         self
     }
 

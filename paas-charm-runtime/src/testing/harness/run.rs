@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::event::Kind;
 use super::{Event, Harness, Outcome, PEER_ID};
 use crate::charm::Charm;
-use crate::juju::{HookContext, Juju};
+use crate::juju::{HookContext, Juju, LogLevel};
 use crate::paas_config::PaasConfig;
 use crate::testing::juju::{MemoryAction, MemoryBackend, MemoryRelation, SharedBackend};
 
@@ -21,6 +21,7 @@ impl<C: Charm> Harness<C> {
         backend.unit_status = self.unit_status.clone();
         backend.app_status = self.app_status.clone();
         backend.secrets = self.secrets.clone();
+        backend.failing_tools = self.failing_tools.clone();
         let mut before: Vec<(String, MemoryRelation)> = Vec::new();
         if let Some(peer) = &self.peer {
             let interface = self.meta.peers["secret-storage"].interface.clone();
@@ -89,14 +90,21 @@ impl<C: Charm> Harness<C> {
             None => Ok(PaasConfig::default()),
         };
         let mut juju = Juju::new(Box::new(shared.clone()), ctx);
+        let event = juju.event().clone();
         let result =
             crate::dispatch::run_charm::<C>(&mut juju, &mut pebble, &self.meta, paas_config);
+        // As under Juju: a failed hook logs its error at ERROR and exits non-zero.
+        let error = result.err().map(|err| {
+            let message = crate::dispatch::failure_message(&event, &err);
+            juju.log(LogLevel::Error, &message);
+            message
+        });
         drop(juju);
         Outcome {
             backend: shared.snapshot(),
             pebble,
             framework: self.framework,
-            error: result.err().map(|e| e.to_string()),
+            error,
             before,
             files_before,
         }

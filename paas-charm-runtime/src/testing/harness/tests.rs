@@ -199,3 +199,16 @@ fn rock_layers_match_the_corpus_base_layers() {
         "bash -c \"java -jar *.jar\""
     );
 }
+
+#[test]
+fn a_failing_hook_tool_fails_the_hook_and_logs_it() {
+    let out = ready()
+        .failing_hook_tool("open-port", "ERROR cannot open port")
+        .run(Event::config_changed());
+    let error = out.error().expect("the hook failed");
+    assert!(
+        error.starts_with("the config-changed hook failed: "),
+        "{error}"
+    );
+    assert_eq!(out.log_lines(), [format!("ERROR: {error}")]);
+}
