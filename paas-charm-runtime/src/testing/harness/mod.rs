@@ -11,10 +11,10 @@
 //!
 //! [`Harness::run`] runs the hook through the same code path as the charm under Juju (the
 //! integrations bound from the metadata, the author's extensions, the reconcile) against the
-//! in-memory Juju model ([`MemoryBackend`]) and Pebble ([`MemoryPebble`]), and returns an
-//! [`Outcome`]: statuses, the main service's environment, the Pebble plan, files, execs,
-//! relation data, ports, action results and `juju-log` lines. A run takes well under 5 ms
-//! in release mode (BENCHMARKS.md).
+//! in-memory Juju model ([`MemoryBackend`](crate::testing::MemoryBackend)) and Pebble
+//! ([`MemoryPebble`]), and returns an [`Outcome`]: statuses, the main service's environment,
+//! the Pebble plan, files, execs, relation data, ports, action results and `juju-log` lines.
+//! A run takes well under 5 ms in release mode (BENCHMARKS.md).
 //!
 //! ```
 //! use paas_charm_runtime::paas_charm;
