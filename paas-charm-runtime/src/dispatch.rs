@@ -12,9 +12,9 @@ use std::process::ExitCode;
 
 use crate::charm::Charm;
 use crate::juju::{CharmMeta, HookContext, Juju, LogLevel, SubprocessBackend};
-use crate::paas_config::PaasConfig;
-use crate::pebble::PebbleClient;
-use crate::reconcile::{run_hook_with, Hook};
+use crate::paas_config::{PaasConfig, PaasConfigError};
+use crate::pebble::{Pebble, PebbleClient};
+use crate::reconcile::{run_hook_with, Hook, HookError};
 
 /// Runs the hook Juju dispatched; non-zero exit on an unexpected error.
 pub fn run<C: Charm>() -> ExitCode {
@@ -64,27 +64,46 @@ fn peak_rss_kib() -> Option<u64> {
 fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), Failure> {
     let charm_dir = juju.ctx.charm_dir.clone();
     let meta = CharmMeta::load(&charm_dir).map_err(|e| format!("cannot load the charm: {e}"))?;
-    let meta = meta.with_renamed_endpoints(C::ENDPOINTS);
-    juju.rename_endpoints(C::ENDPOINTS);
-    juju.set_peer_endpoints(meta.peers.keys().cloned());
     let framework = C::FRAMEWORK.info();
     let container = meta.container().unwrap_or(framework.container).to_owned();
     let mut pebble = PebbleClient::for_container(&container);
+    let event = juju.event().clone();
+    // run_hook_with has already logged its failure, with the chain, through juju-log.
+    run_charm::<C>(juju, &mut pebble, &meta, PaasConfig::load(&charm_dir)).map_err(|e| Failure {
+        message: failure_message(&event, &e),
+        logged: true,
+    })
+}
+
+/// What a failed hook reports on stderr (and what [`run_hook_with`] logs at ERROR): the event
+/// and the error with its chain of causes.
+pub(crate) fn failure_message(event: &crate::juju::Event, err: &HookError) -> String {
+    format!("the {event} hook failed: {}", crate::oplog::chain(err))
+}
+
+/// Runs charm `C`'s hook with its metadata as charmcraft.yaml spells it (endpoint names
+/// included): renames endpoints, binds the listed and always-on integrations and runs the
+/// reconcile. The one path of a real hook and of the test harness
+/// ([`crate::testing::harness`]).
+pub(crate) fn run_charm<C: Charm>(
+    juju: &mut Juju,
+    pebble: &mut dyn Pebble,
+    meta: &CharmMeta,
+    paas_config: Result<PaasConfig, PaasConfigError>,
+) -> Result<(), HookError> {
+    let meta = meta.with_renamed_endpoints(C::ENDPOINTS);
+    juju.rename_endpoints(C::ENDPOINTS);
+    juju.set_peer_endpoints(meta.peers.keys().cloned());
     let (mut listed, mut core) = crate::cli::bind_all::<C>(&meta);
     let mut integrations = crate::cli::all_mut::<C>(&mut listed, &mut core);
     let hook = Hook {
         juju,
-        pebble: &mut pebble,
+        pebble,
         meta: &meta,
-        framework,
-        paas_config: PaasConfig::load(&charm_dir),
+        framework: C::FRAMEWORK.info(),
+        paas_config,
     };
-    let event = hook.juju.event().clone();
-    // run_hook_with has already logged its failure, with the chain, through juju-log.
-    run_hook_with(hook, &mut integrations, C::extensions()).map_err(|e| Failure {
-        message: format!("the {event} hook failed: {}", crate::oplog::chain(&e)),
-        logged: true,
-    })
+    run_hook_with(hook, &mut integrations, C::extensions())
 }
 
 /// Why a hook failed, and whether the operator's log already has it.

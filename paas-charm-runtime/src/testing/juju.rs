@@ -2,7 +2,9 @@
 //! (FORMAT.md §2): bags, leadership, secrets with tracked/latest revisions and labels,
 //! statuses with their history, ports, actions, and a log of every tool call.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -370,5 +372,91 @@ pub fn config_values(value: Value) -> ConfigValues {
     match value {
         Value::Object(map) => map,
         _ => ConfigValues::new(),
+    }
+}
+
+/// A [`MemoryBackend`] shared between the hook, which owns its backend as a
+/// `Box<dyn Backend>`, and the test that reads the model back once the hook returned.
+///
+/// ```
+/// use paas_charm_runtime::juju::{Backend, Scope, Status};
+/// use paas_charm_runtime::testing::{MemoryBackend, SharedBackend};
+///
+/// let shared = SharedBackend::new(MemoryBackend::new("app/0"));
+/// let mut hook_side: Box<dyn Backend> = Box::new(shared.clone());
+/// hook_side.status_set(Scope::Unit, &Status::active()).expect("status-set");
+/// assert_eq!(shared.snapshot().unit_status, Some(Status::active()));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SharedBackend(Rc<RefCell<MemoryBackend>>);
+
+impl SharedBackend {
+    /// Shares `backend`.
+    pub fn new(backend: MemoryBackend) -> Self {
+        Self(Rc::new(RefCell::new(backend)))
+    }
+
+    /// A copy of the model as it is now.
+    pub fn snapshot(&self) -> MemoryBackend {
+        self.0.borrow().clone()
+    }
+}
+
+impl Backend for SharedBackend {
+    fn config_get(&mut self) -> Result<ConfigValues, HookToolError> {
+        self.0.borrow_mut().config_get()
+    }
+    fn is_leader(&mut self) -> Result<bool, HookToolError> {
+        self.0.borrow_mut().is_leader()
+    }
+    fn relation_ids(&mut self, endpoint: &str) -> Result<Vec<RelationId>, HookToolError> {
+        self.0.borrow_mut().relation_ids(endpoint)
+    }
+    fn relation_list(&mut self, id: RelationId) -> Result<Vec<String>, HookToolError> {
+        self.0.borrow_mut().relation_list(id)
+    }
+    fn relation_remote_app(&mut self, id: RelationId) -> Result<Option<String>, HookToolError> {
+        self.0.borrow_mut().relation_remote_app(id)
+    }
+    fn relation_get(&mut self, id: RelationId, owner: &BagOwner) -> Result<Bag, HookToolError> {
+        self.0.borrow_mut().relation_get(id, owner)
+    }
+    fn relation_set(
+        &mut self,
+        id: RelationId,
+        scope: Scope,
+        data: &Bag,
+    ) -> Result<(), HookToolError> {
+        self.0.borrow_mut().relation_set(id, scope, data)
+    }
+    fn status_set(&mut self, scope: Scope, status: &Status) -> Result<(), HookToolError> {
+        self.0.borrow_mut().status_set(scope, status)
+    }
+    fn secret_get(&mut self, query: &SecretQuery) -> Result<Bag, HookToolError> {
+        self.0.borrow_mut().secret_get(query)
+    }
+    fn opened_ports(&mut self) -> Result<Vec<Port>, HookToolError> {
+        self.0.borrow_mut().opened_ports()
+    }
+    fn open_port(&mut self, port: &Port) -> Result<(), HookToolError> {
+        self.0.borrow_mut().open_port(port)
+    }
+    fn close_port(&mut self, port: &Port) -> Result<(), HookToolError> {
+        self.0.borrow_mut().close_port(port)
+    }
+    fn action_get(&mut self) -> Result<ConfigValues, HookToolError> {
+        self.0.borrow_mut().action_get()
+    }
+    fn action_set(&mut self, results: &Bag) -> Result<(), HookToolError> {
+        self.0.borrow_mut().action_set(results)
+    }
+    fn action_fail(&mut self, message: &str) -> Result<(), HookToolError> {
+        self.0.borrow_mut().action_fail(message)
+    }
+    fn juju_log(&mut self, level: LogLevel, message: &str) -> Result<(), HookToolError> {
+        self.0.borrow_mut().juju_log(level, message)
+    }
+    fn ingress_address(&mut self, binding: &str) -> Result<Option<String>, HookToolError> {
+        self.0.borrow_mut().ingress_address(binding)
     }
 }
