@@ -115,13 +115,23 @@ pub(crate) fn serve_connection(stream: UnixStream, shared: &Shared) {
                 return;
             }
         };
-        let reply = {
+        let (reply, kill) = {
             let mut state = shared.lock();
             state.requests.push(request.record());
             let reply = routes::route(&mut state, shared, &request);
             shared.persist(&state);
-            reply
+            let kill = state
+                .kill_pid
+                .filter(|_| state.kill_at_request == Some(state.requests.len()));
+            (reply, kill)
         };
+        if let Some(pid) = kill {
+            // The hook is blocked on this answer: it dies having sent the request.
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            return;
+        }
         match reply {
             Reply::Websocket { task, id } => {
                 let Some(key) = request.header("sec-websocket-key").map(str::to_owned) else {

@@ -208,6 +208,12 @@ pub struct State {
     pub requests: Vec<RequestRecord>,
     /// Every signal sent.
     pub signals: Vec<SignalRecord>,
+    /// Crash tests: at the request with this number (1-based, counted in `requests`), the
+    /// server carries the request out, then kills `kill_pid` with SIGKILL before answering and
+    /// drops the connection: the hook dies at that exact point.
+    pub kill_at_request: Option<usize>,
+    /// The process `kill_at_request` kills (the hook under test).
+    pub kill_pid: Option<u32>,
 }
 
 impl State {
