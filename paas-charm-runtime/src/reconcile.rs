@@ -597,6 +597,15 @@ impl Runner<'_> {
         } else {
             None
         };
+        // The record counts only while Pebble proves it describes the running services (a
+        // new workload container, a restarted or stopped service: it describes the past).
+        let record = match record {
+            Some(record) if self.store.enabled() => {
+                let now = self.pebble.services()?;
+                record.proven_by(&now, framework.service).then_some(record)
+            }
+            _ => None,
+        };
         let services = match record {
             Some(record) if !record.originals.is_empty() => record.originals.clone(),
             _ => self.original_services()?,
@@ -650,12 +659,7 @@ impl Runner<'_> {
             applied::fingerprint(&parts)
         };
         if let Some(record) = record.filter(|r| r.fingerprint == fingerprint) {
-            if self.store.enabled() {
-                let now = self.pebble.services()?;
-                if record.proven_by(&now, framework.service) {
-                    return Ok(Some(record.clone()));
-                }
-            }
+            return Ok(Some(record.clone()));
         }
         let loaded = record.and_then(|r| r.gunicorn.clone());
         self.forget_applied()?;

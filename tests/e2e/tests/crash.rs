@@ -171,6 +171,65 @@ fn a_tool_failing_at_every_call(charm: &Arc<CharmBinary>) {
     }
 }
 
+/// The shortcut and what ends it: a steady-state config-changed proves "nothing to do" with
+/// one request; a service restarted behind the charm's back, or a lost record, brings the
+/// whole apply back (with a Gunicorn reload, since what Gunicorn loaded is then unknown).
+fn the_steady_state_shortcut_and_what_ends_it(charm: &Arc<CharmBinary>) {
+    let mut world = World::new(charm);
+    world.with_postgresql(true);
+    let ready = world.run(&world.pebble_ready()).unwrap();
+    assert!(ready.success(), "{}", ready.stderr);
+    world.continue_from(&ready);
+    // The first hook after pebble-ready reads the port pebble-ready opened back from Juju
+    // (Juju commits ports only when a hook succeeds): from then on the record knows it.
+    let first = world.run(&config_changed()).unwrap();
+    assert!(first.success(), "{}", first.stderr);
+    assert_eq!(first.pebble_requests(), ["GET /v1/services"]);
+    let port_calls: Vec<&str> = first
+        .juju
+        .calls
+        .iter()
+        .filter(|c| c.tool.contains("port"))
+        .map(|c| c.tool.as_str())
+        .collect();
+    assert_eq!(port_calls, ["opened-ports"]);
+    world.continue_from(&first);
+    let steady = world.run(&config_changed()).unwrap();
+    assert!(steady.success(), "{}", steady.stderr);
+    assert_eq!(steady.pebble_requests(), ["GET /v1/services"]);
+    assert!(steady.juju.calls.len() <= 12, "{:?}", steady.juju.calls);
+    assert!(
+        !steady.juju.calls.iter().any(|c| c.tool.contains("port")),
+        "ports known from the record: {:?}",
+        steady.juju.calls
+    );
+    assert_eq!(steady.unit_status().0, "active");
+    let full = |out: &Outcome| {
+        out.pebble_requests()
+            .contains(&"POST /v1/layers".to_owned())
+    };
+    assert!(full(&ready));
+
+    // Pebble restarted the service (or anyone did): current-since moved.
+    let service = charm.framework.service;
+    let mut restarted = World::new(charm);
+    restarted.with_postgresql(true);
+    restarted.state_dir.clone_from(&world.state_dir);
+    restarted.continue_from(&ready);
+    restarted.pebble.set_service_current(service, "active");
+    let out = restarted.run(&config_changed()).unwrap();
+    assert!(out.success() && full(&out), "{:?}", out.pebble_requests());
+
+    // The record is gone (a new charm container): everything again, Gunicorn reloaded.
+    let _ = std::fs::remove_dir_all(&world.state_dir);
+    let out = world.run(&config_changed()).unwrap();
+    assert!(out.success() && full(&out), "{:?}", out.pebble_requests());
+    if charm.framework.kind.is_gunicorn() {
+        assert_eq!(out.pebble.signals.len(), 1, "{:?}", out.pebble.signals);
+        assert_eq!(out.pebble.signals[0].signal, "SIGHUP");
+    }
+}
+
 macro_rules! frameworks {
     ($($name:ident: $package:literal),* $(,)?) => {$(
         mod $name {
@@ -181,6 +240,11 @@ macro_rules! frameworks {
             #[test]
             fn killed_at_every_pebble_request_converges_on_rerun() {
                 super::killed_at_every_pebble_request(&charm());
+            }
+
+            #[test]
+            fn the_steady_state_shortcut_and_what_ends_it() {
+                super::the_steady_state_shortcut_and_what_ends_it(&charm());
             }
 
             #[test]
