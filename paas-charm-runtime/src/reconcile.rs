@@ -641,15 +641,21 @@ impl Runner<'_> {
             .as_ref()
             .map(|options| self.gunicorn_config(options, built));
         let fingerprint = {
+            // The layers as they are sent (YAML), the environment the check and the migration
+            // run with, the Gunicorn config, every pushed file.
+            let yaml = |layer: &Layer| layer.to_yaml().unwrap_or_default().into_bytes();
             let mut parts: Vec<Vec<u8>> = vec![
                 framework.name.as_bytes().to_vec(),
-                serde_json::to_vec(&layer).unwrap_or_default(),
-                serde_json::to_vec(&env.to_strings()).unwrap_or_default(),
+                yaml(&layer),
                 gunicorn_text.clone().unwrap_or_default().into_bytes(),
             ];
+            for (name, value) in env.to_strings() {
+                parts.push(name.into_bytes());
+                parts.push(value.into_bytes());
+            }
             for (label, extra) in &built.contributions.layers {
                 parts.push(label.as_bytes().to_vec());
-                parts.push(serde_json::to_vec(extra).unwrap_or_default());
+                parts.push(yaml(extra));
             }
             for (path, content) in built.contributions.files.iter().chain(&workload_files) {
                 parts.push(path.as_bytes().to_vec());

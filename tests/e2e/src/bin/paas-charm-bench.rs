@@ -139,29 +139,48 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// Instructions the charm process executed (callgrind's `Ir` total; hook tools not traced).
-fn callgrind(world: &World, hook: &Hook) -> Result<Option<u64>, String> {
+/// Instructions executed (callgrind's `Ir` totals): the charm process alone, and the charm
+/// with every hook-tool process it spawned (`--trace-children=yes`).
+fn callgrind(world: &World, hook: &Hook) -> Result<Option<(u64, u64)>, String> {
     let valgrind = Path::new("/usr/bin/valgrind");
     if !valgrind.exists() {
         return Ok(None);
     }
-    let file = std::env::temp_dir().join(format!("paas-charm-bench-{}.cg", std::process::id()));
-    let wrapper = vec![
-        valgrind.display().to_string(),
-        "--tool=callgrind".into(),
-        format!("--callgrind-out-file={}", file.display()),
-    ];
-    let out = world.run_wrapped(hook, &wrapper)?;
-    if !out.success() {
-        return Err(format!("the hook failed under callgrind: {}", out.stderr));
+    let mut totals = Vec::new();
+    for children in ["no", "yes"] {
+        let dir = std::env::temp_dir().join(format!(
+            "paas-charm-bench-{}-cg-{children}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let wrapper = vec![
+            valgrind.display().to_string(),
+            "--tool=callgrind".into(),
+            format!("--trace-children={children}"),
+            format!("--callgrind-out-file={}/cg.%p", dir.display()),
+        ];
+        let out = world.run_wrapped(hook, &wrapper)?;
+        if !out.success() {
+            return Err(format!("the hook failed under callgrind: {}", out.stderr));
+        }
+        let mut total = 0;
+        for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+            total += text
+                .lines()
+                .find_map(|line| {
+                    line.strip_prefix("summary:")
+                        .or_else(|| line.strip_prefix("totals:"))
+                        .and_then(|n| n.trim().parse::<u64>().ok())
+                })
+                .unwrap_or(0);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        totals.push(total);
     }
-    let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
-    let _ = std::fs::remove_file(&file);
-    Ok(text.lines().find_map(|line| {
-        line.strip_prefix("summary:")
-            .or_else(|| line.strip_prefix("totals:"))
-            .and_then(|n| n.trim().parse().ok())
-    }))
+    Ok(Some((totals[0], totals[1])))
 }
 
 fn peak_rss(world: &World, hook: &Hook) -> Result<Option<u64>, String> {
@@ -201,7 +220,7 @@ fn report(
     out: &Outcome,
     walls: &[Duration],
     (rss_kib, charm_kib): (Option<u64>, Option<u64>),
-    instructions: Option<u64>,
+    instructions: Option<(u64, u64)>,
     size: u64,
 ) {
     let calls = out.tool_calls();
@@ -222,10 +241,16 @@ fn report(
         ms(walls[walls.len() - 1])
     );
     match instructions {
-        Some(n) => println!(
-            "| instructions, charm process (callgrind `Ir`) | {:.2} M |",
-            n as f64 / 1e6
-        ),
+        Some((charm, all)) => {
+            println!(
+                "| instructions, charm process (callgrind `Ir`) | {:.2} M |",
+                charm as f64 / 1e6
+            );
+            println!(
+                "| instructions, charm + its hook-tool processes | {:.2} M |",
+                all as f64 / 1e6
+            );
+        }
         None => println!("| instructions | not measured (valgrind missing) |"),
     }
     let mib = |kib: u64| format!("{:.2} MiB ({kib} KiB)", kib as f64 / 1024.0);
