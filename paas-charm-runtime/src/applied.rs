@@ -22,8 +22,6 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use crate::juju::Port;
 use crate::pebble::{Service, ServiceInfo};
 
@@ -31,7 +29,7 @@ use crate::pebble::{Service, ServiceInfo};
 pub const FILE_NAME: &str = ".paas-charm-rs-applied.json";
 
 /// One service as Pebble reported it right after the replan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceMark {
     /// Service name.
     pub name: String,
@@ -42,8 +40,11 @@ pub struct ServiceMark {
 }
 
 /// The record. See the module documentation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+///
+/// It is kept as tab-separated lines (`fingerprint`, `gunicorn`, `port`, `service`,
+/// `originals` with the JSON of `original-services.json`) rather than through serde, which
+/// would add its (de)serialisers to every charm binary.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Applied {
     /// Hash of everything the apply sent (layers, files, Gunicorn config and check, the
     /// environment the migration and the check ran with).
@@ -60,21 +61,93 @@ pub struct Applied {
 }
 
 impl Applied {
+    /// The record as text; `None` when a value cannot be written unambiguously (a tab or a
+    /// line break in it), in which case no record is kept.
+    pub fn to_text(&self) -> Option<String> {
+        let mut lines = vec![format!("fingerprint\t{}", self.fingerprint)];
+        if let Some(hash) = &self.gunicorn {
+            lines.push(format!("gunicorn\t{hash}"));
+        }
+        for port in self.ports.iter().flatten() {
+            let number = port.port.map_or_else(String::new, |n| n.to_string());
+            lines.push(format!("port\t{}\t{number}", port.protocol));
+        }
+        if self.ports.as_ref().is_some_and(Vec::is_empty) {
+            lines.push("ports\tnone".into());
+        }
+        for service in &self.services {
+            let since = service.since.as_deref().unwrap_or("");
+            lines.push(format!(
+                "service\t{}\t{}\t{since}",
+                service.name, service.current
+            ));
+        }
+        lines.push(format!(
+            "originals\t{}",
+            serde_json::to_string(&self.originals).ok()?
+        ));
+        let text = lines.join("\n");
+        // Every line has its fixed number of fields, or the record is not kept.
+        let fields = |line: &str| line.split('\t').count();
+        let expected = |line: &str| match line.split('\t').next() {
+            Some("service") => 4,
+            Some("port") => 3,
+            _ => 2,
+        };
+        let clean = !text.contains('\r')
+            && text.lines().count() == lines.len()
+            && lines.iter().all(|l| fields(l) == expected(l));
+        clean.then_some(text)
+    }
+
+    /// Reads [`Applied::to_text`]'s output; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut applied = Applied::default();
+        let mut has_originals = false;
+        for line in text.lines() {
+            let fields: Vec<&str> = line.split('\t').collect();
+            match fields.as_slice() {
+                ["fingerprint", hash] => applied.fingerprint = (*hash).to_owned(),
+                ["gunicorn", hash] => applied.gunicorn = Some((*hash).to_owned()),
+                ["ports", "none"] => applied.ports = Some(Vec::new()),
+                ["port", protocol, number] => {
+                    let port = if number.is_empty() {
+                        None
+                    } else {
+                        Some(number.parse().ok()?)
+                    };
+                    applied.ports.get_or_insert_with(Vec::new).push(Port {
+                        protocol: (*protocol).to_owned(),
+                        port,
+                    });
+                }
+                ["service", name, current, since] => applied.services.push(ServiceMark {
+                    name: (*name).to_owned(),
+                    current: (*current).to_owned(),
+                    since: (!since.is_empty()).then(|| (*since).to_owned()),
+                }),
+                ["originals", json] => {
+                    applied.originals = serde_json::from_slice(json.as_bytes()).ok()?;
+                    has_originals = true;
+                }
+                _ => return None,
+            }
+        }
+        (has_originals && !applied.fingerprint.is_empty()).then_some(applied)
+    }
+
     /// Whether Pebble's services are exactly the ones this record saw after its replan: every
     /// service with the same state and `current-since`, and `main` active with a
     /// `current-since` (a Pebble that does not report it proves nothing).
     pub fn proven_by(&self, services: &[ServiceInfo], main: &str) -> bool {
-        let now: Vec<ServiceMark> = services.iter().map(mark).collect();
-        let main_known = now
+        let main_known = services
             .iter()
-            .any(|s| s.name == main && s.current == "active" && s.since.is_some());
-        main_known && !self.services.is_empty() && sorted(now) == sorted(self.services.clone())
+            .any(|s| s.name == main && s.current == "active" && s.current_since.is_some());
+        // Service names are unique in both lists: equal lengths and every one found.
+        main_known
+            && services.len() == self.services.len()
+            && services.iter().all(|s| self.services.contains(&mark(s)))
     }
-}
-
-fn sorted(mut marks: Vec<ServiceMark>) -> Vec<ServiceMark> {
-    marks.sort_by(|a, b| a.name.cmp(&b.name));
-    marks
 }
 
 /// A service as a [`ServiceMark`].
@@ -145,8 +218,8 @@ impl Store {
 
     /// The record, when there is a readable one.
     pub fn load(&self) -> Option<Applied> {
-        let text = std::fs::read(self.path.as_ref()?).ok()?;
-        serde_json::from_slice(&text).ok()
+        let text = std::fs::read_to_string(self.path.as_ref()?).ok()?;
+        Applied::parse(&text)
     }
 
     /// Removes the record (before an apply changes anything).
@@ -168,7 +241,8 @@ impl Store {
     /// hook a full apply, so it is not an error.
     pub fn save(&self, applied: &Applied) {
         let Some(path) = &self.path else { return };
-        let Ok(text) = serde_json::to_vec(applied) else {
+        let Some(text) = applied.to_text() else {
+            let _ = std::fs::remove_file(path);
             return;
         };
         let mut tmp = path.as_os_str().to_owned();
@@ -236,13 +310,41 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let store = Store::in_dir(&dir);
         assert_eq!(store.load(), None);
+        let mut originals = BTreeMap::new();
+        originals.insert(
+            "web".to_owned(),
+            Service {
+                command: "/bin/web --say \"a\tb\"\n".into(),
+                ..Service::default()
+            },
+        );
         let applied = Applied {
             fingerprint: fingerprint(&[b"layer"]),
             gunicorn: Some("g".into()),
-            ..Applied::default()
+            originals,
+            services: vec![
+                mark(&info("web", "active", Some("2026-01-01T00:00:00.1Z"))),
+                mark(&info("cron", "inactive", None)),
+            ],
+            ports: Some(vec![Port::tcp(8080)]),
         };
         store.save(&applied);
-        assert_eq!(store.load(), Some(applied));
+        assert_eq!(store.load(), Some(applied.clone()));
+        let none = Applied {
+            ports: Some(Vec::new()),
+            ..applied.clone()
+        };
+        assert_eq!(Applied::parse(&none.to_text().unwrap()), Some(none));
+        // A value that cannot be written unambiguously keeps no record at all.
+        let odd = Applied {
+            services: vec![mark(&info("we\tb", "active", None))],
+            ..applied
+        };
+        assert_eq!(odd.to_text(), None);
+        store.save(&odd);
+        assert_eq!(store.load(), None);
+        assert_eq!(Applied::parse("fingerprint\tx"), None);
+        assert_eq!(Applied::parse("nonsense"), None);
         store.forget().unwrap();
         assert_eq!(store.load(), None);
         store.forget().unwrap();

@@ -383,11 +383,7 @@ impl Juju {
             Some(current) => current,
             None => self.backend.opened_ports()?,
         };
-        let mut wanted = ports.to_vec();
-        wanted.sort();
-        let mut had = current.clone();
-        had.sort();
-        let confirmed = wanted == had;
+        let confirmed = current.len() == ports.len() && ports.iter().all(|p| current.contains(p));
         for port in current.iter().filter(|p| !ports.contains(p)) {
             self.backend.close_port(port)?;
         }
