@@ -16,6 +16,10 @@ use crate::paas_config::{PaasConfig, PaasConfigError};
 use crate::pebble::{Pebble, PebbleClient};
 use crate::reconcile::{run_hook_with, Hook, HookError};
 
+/// Overrides where the charm keeps its record of what it applied (default: the charm
+/// directory). For tests that run several units from one charm directory.
+pub const STATE_DIR_ENV: &str = "PAAS_CHARM_STATE_DIR";
+
 /// Runs the hook Juju dispatched; non-zero exit on an unexpected error.
 pub fn run<C: Charm>() -> ExitCode {
     match HookContext::from_env() {
@@ -63,6 +67,12 @@ fn peak_rss_kib() -> Option<u64> {
 
 fn dispatch<C: Charm>(juju: &mut Juju) -> Result<(), Failure> {
     let charm_dir = juju.ctx.charm_dir.clone();
+    // The record of what was applied (`applied`) lives in the charm directory, which Juju
+    // keeps for the unit; tests running many units from one charm directory name their own.
+    let state_dir = std::env::var_os(STATE_DIR_ENV)
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| charm_dir.clone(), std::path::PathBuf::from);
+    juju.set_state_dir(state_dir);
     let meta = CharmMeta::load(&charm_dir).map_err(|e| format!("cannot load the charm: {e}"))?;
     let framework = C::FRAMEWORK.info();
     let container = meta.container().unwrap_or(framework.container).to_owned();

@@ -5,6 +5,7 @@
 //! ([`pebble`]), the frameworks ([`framework`]), the integrations ([`integration`]), the
 //! reconcile ([`reconcile`]) and the local tools (`simulate`, behind feature `testing`).
 
+pub mod applied;
 pub mod charm;
 mod cli;
 pub mod config;

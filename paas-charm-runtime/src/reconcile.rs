@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::applied::{self, Applied};
 use crate::env::{provenance, Env, Source};
 use crate::extensions::{EnvView, ExtensionError, Extensions, NoExtensions};
 use crate::framework::gunicorn::{self, GunicornConfig, WebserverOptions};
@@ -170,6 +171,10 @@ fn run(
                 .map_err(Into::into)
         }
     };
+    let store = juju
+        .state_dir()
+        .map(applied::Store::in_dir)
+        .unwrap_or_default();
     let mut run = Runner {
         juju,
         pebble,
@@ -178,6 +183,7 @@ fn run(
         paas_config,
         workload,
         extensions,
+        store,
     };
 
     let mut triggers = Vec::new();
@@ -255,6 +261,8 @@ struct Runner<'a> {
     paas_config: PaasConfig,
     workload: WorkloadFacts,
     extensions: &'a dyn Extensions,
+    /// What the last complete apply left (see [`applied`]).
+    store: applied::Store,
 }
 
 /// The state built by the guard, with what integrations contributed.
@@ -360,6 +368,7 @@ impl Runner<'_> {
         missing.sort_by_key(|name| rank(MISSING_ORDER, name));
         if !missing.is_empty() {
             let message = format!("missing integrations: {}", missing.join(", "));
+            self.forget_applied()?;
             // paas-charm builds the app (`_create_app`, which pushes Spring Boot's SAML
             // certificate) to stop its services.
             self.push_app_build_files(built)?;
@@ -388,7 +397,14 @@ impl Runner<'_> {
     ) -> Result<(), Stop> {
         let framework = self.framework;
         let view = self.check_ready(integrations, built)?;
+        // A reconcile that must run migrations again never trusts the record.
+        let record = if with_migrations {
+            None
+        } else {
+            self.store.load()
+        };
         if with_migrations {
+            self.forget_applied()?;
             migration::write_status(self.pebble, framework, MigrationStatus::Pending)?;
         }
         for integration in integrations.iter_mut() {
@@ -400,14 +416,14 @@ impl Runner<'_> {
         self.juju
             .set_status(&Status::maintenance("Preparing service for restart"))?;
         let env = self.build_env(integrations, built, &view.base_url);
-        self.restart(built, &env)?;
+        let mut kept = self.restart(built, &env, record.as_ref())?;
         for integration in integrations.iter_mut() {
             let mut cx = self.cx();
             let result = integration.after_reconcile(&mut cx);
             self.log_invalid_data(&result);
             result.map_err(integration_stop)?;
         }
-        self.juju.set_ports(&[Port::tcp(self.workload.app_port)])?;
+        self.open_ports(kept.as_mut())?;
         self.juju.set_status(&Status::active())?;
         let extensions = self.extensions;
         extensions
@@ -567,7 +583,48 @@ impl Runner<'_> {
         Ok(services)
     }
 
-    fn restart(&mut self, built: &Built, env: &Env) -> Result<(), Stop> {
+    /// Removes the record of the last apply before the workload is changed (see [`applied`]).
+    fn forget_applied(&mut self) -> Result<(), HookError> {
+        self.store.forget().map_err(|e| {
+            HookError::Tool(HookToolError::Failed {
+                tool: "applied-record".into(),
+                message: e.to_string(),
+            })
+        })
+    }
+
+    /// Opens the app port (and closes any other). Skipped when the record holds the ports as
+    /// Juju last reported them and they are the wanted ones; the record forgets them before
+    /// any port is changed, and holds them again only once Juju reports them.
+    fn open_ports(&mut self, mut kept: Option<&mut Applied>) -> Result<(), HookError> {
+        let wanted = vec![Port::tcp(self.workload.app_port)];
+        if let Some(record) = kept.as_deref_mut() {
+            if record.ports.as_ref() == Some(&wanted) {
+                return Ok(());
+            }
+            if record.ports.take().is_some() {
+                self.store.save(record);
+            }
+        }
+        let confirmed = self.juju.set_ports_confirming(&wanted)?;
+        if let Some(record) = kept {
+            if confirmed {
+                record.ports = Some(wanted);
+                self.store.save(record);
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the layers, files, Gunicorn configuration, migrations and the replan, unless
+    /// the record of the last apply proves that exactly this was applied to the services
+    /// still running; returns the record to keep (`None` without a store).
+    fn restart(
+        &mut self,
+        built: &Built,
+        env: &Env,
+        record: Option<&Applied>,
+    ) -> Result<Option<Applied>, Stop> {
         let framework = self.framework;
         let gunicorn_options = if framework.kind.is_gunicorn() {
             let options = WebserverOptions::from_config(&built.state.config)
@@ -590,7 +647,19 @@ impl Runner<'_> {
         } else {
             None
         };
-        let services = self.original_services()?;
+        // The record counts only while Pebble proves it describes the running services (a
+        // new workload container, a restarted or stopped service: it describes the past).
+        let record = match record {
+            Some(record) if self.store.enabled() => {
+                let now = self.pebble.services()?;
+                record.proven_by(&now, framework.service).then_some(record)
+            }
+            _ => None,
+        };
+        let services = match record {
+            Some(record) if !record.originals.is_empty() => record.originals.clone(),
+            _ => self.original_services()?,
+        };
         let Some(main) = services.get(framework.service) else {
             return Err(Stop::Status(Status::blocked(format!(
                 "the workload image has no \"{}\" service in its Pebble plan",
@@ -613,11 +682,48 @@ impl Runner<'_> {
             &command,
             self.juju.ctx.unit_number,
         );
+        let workload_files: Vec<(String, String)> =
+            framework::workload_files(framework.kind, &self.paas_config)
+                .into_iter()
+                .map(|(path, content)| (path, content.to_owned()))
+                .collect();
+        let gunicorn_text = gunicorn_options
+            .as_ref()
+            .map(|options| self.gunicorn_config(options, built));
+        let fingerprint = {
+            // The layers as they are sent (YAML), the environment the check and the migration
+            // run with, the Gunicorn config, every pushed file.
+            let yaml = |layer: &Layer| layer.to_yaml().unwrap_or_default().into_bytes();
+            let mut parts: Vec<Vec<u8>> = vec![
+                framework.name.as_bytes().to_vec(),
+                yaml(&layer),
+                gunicorn_text.clone().unwrap_or_default().into_bytes(),
+            ];
+            for (name, value) in env.to_strings() {
+                parts.push(name.into_bytes());
+                parts.push(value.into_bytes());
+            }
+            for (label, extra) in &built.contributions.layers {
+                parts.push(label.as_bytes().to_vec());
+                parts.push(yaml(extra));
+            }
+            for (path, content) in built.contributions.files.iter().chain(&workload_files) {
+                parts.push(path.as_bytes().to_vec());
+                parts.push(content.as_bytes().to_vec());
+            }
+            let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+            applied::fingerprint(&parts)
+        };
+        if let Some(record) = record.filter(|r| r.fingerprint == fingerprint) {
+            return Ok(Some(record.clone()));
+        }
+        let loaded = record.and_then(|r| r.gunicorn.clone());
+        self.forget_applied()?;
         self.pebble.add_layer("charm", &layer, true)?;
         for (label, extra) in &built.contributions.layers {
             self.pebble.add_layer(label, extra, true)?;
         }
-        for (path, content) in &built.contributions.files {
+        for (path, content) in built.contributions.files.iter().chain(&workload_files) {
             let options = PushOptions {
                 make_dirs: true,
                 user: Some("_daemon_".into()),
@@ -626,47 +732,39 @@ impl Runner<'_> {
             };
             self.pebble.push(path, content.as_bytes(), &options)?;
         }
-        for (path, content) in framework::workload_files(framework.kind, &self.paas_config) {
-            let options = PushOptions {
-                make_dirs: true,
-                user: Some("_daemon_".into()),
-                group: Some("_daemon_".into()),
-                ..PushOptions::default()
-            };
-            self.pebble.push(&path, content.as_bytes(), &options)?;
-        }
-        if let Some(options) = &gunicorn_options {
-            self.configure_gunicorn(options, built, env, &command)?;
+        if let Some(text) = &gunicorn_text {
+            self.configure_gunicorn(env, &command, text, loaded.as_deref())?;
         }
         if let Err(failed) = migration::run(self.pebble, framework, env)? {
             crate::oplog::migration_failed(self.juju, &failed);
             return Err(Stop::Status(Status::blocked(failed.to_string())));
         }
         self.pebble.replan()?;
-        Ok(())
+        if !self.store.enabled() {
+            return Ok(None);
+        }
+        let now = self.pebble.services()?;
+        let kept = Applied {
+            fingerprint,
+            originals: services,
+            services: now.iter().map(applied::mark).collect(),
+            gunicorn: gunicorn_text.map(|t| applied::fingerprint(&[t.as_bytes()])),
+            ports: None,
+        };
+        self.store.save(&kept);
+        Ok(Some(kept))
     }
 
     /// Gunicorn's pre-restart step (its log directory is made with the services snapshot,
     /// `framework::log_dir`): `gunicorn.conf.py`, `--check-config`,
     /// and a reload when the configuration changed (frameworks.md §7.4).
-    fn configure_gunicorn(
-        &mut self,
-        options: &WebserverOptions,
-        built: &Built,
-        env: &Env,
-        command: &str,
-    ) -> Result<(), Stop> {
+    /// `gunicorn.conf.py` as this reconcile wants it.
+    fn gunicorn_config(&self, options: &WebserverOptions, built: &Built) -> String {
         let framework = self.framework;
         let forwarding = self.juju.ctx.juju_version.supports_log_forwarding();
         let access = format!("/var/log/{}/access.log", framework.name);
         let error = format!("/var/log/{}/error.log", framework.name);
-        let owner = PushOptions {
-            make_dirs: true,
-            user: Some("_daemon_".into()),
-            group: Some("_daemon_".into()),
-            ..PushOptions::default()
-        };
-        let text = GunicornConfig {
+        GunicornConfig {
             port: self.workload.app_port,
             app_dir: framework.app_dir,
             access_log: if forwarding { "-" } else { &access },
@@ -675,7 +773,27 @@ impl Runner<'_> {
             tracing: built.contributions.tracing_ready,
             json_logging: self.paas_config.logging_format == LoggingFormat::Json,
         }
-        .render();
+        .render()
+    }
+
+    /// `loaded`: the hash of the configuration the running Gunicorn is known to have loaded
+    /// (from the record), `None` when unknown. With a record store, an unknown one is reloaded
+    /// even when the file already holds the wanted text: an interrupted hook may have pushed it
+    /// without reloading (the lost update of issue 12).
+    fn configure_gunicorn(
+        &mut self,
+        env: &Env,
+        command: &str,
+        text: &str,
+        loaded: Option<&str>,
+    ) -> Result<(), Stop> {
+        let framework = self.framework;
+        let owner = PushOptions {
+            make_dirs: true,
+            user: Some("_daemon_".into()),
+            group: Some("_daemon_".into()),
+            ..PushOptions::default()
+        };
         let path = format!("{}/gunicorn.conf.py", framework.base_dir);
         let previous = match self.pebble.pull(&path) {
             Ok(bytes) => Some(bytes),
@@ -702,7 +820,9 @@ impl Runner<'_> {
             crate::oplog::webserver_check_failed(self.juju, &output);
             return Err(Stop::Status(Status::blocked(gunicorn::CHECK_CONFIG_FAILED)));
         }
-        if changed {
+        let hash = applied::fingerprint(&[text.as_bytes()]);
+        let unproven = self.store.enabled() && loaded != Some(hash.as_str());
+        if changed || unproven {
             let running = self
                 .pebble
                 .services()?

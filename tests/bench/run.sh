@@ -5,6 +5,7 @@
 #   tests/bench/run.sh [package] [hook] [runs]
 #   tests/bench/run.sh flask-k8s config-changed 20      # the defaults
 #   tests/bench/run.sh go-k8s config-changed            # another example: one word
+#   tests/bench/run.sh go-k8s config-changed 20 --no-migration --empty-tmp   # the other situation
 #
 # hook: config-changed | pebble-ready | update-status | postgresql-relation-changed
 set -euo pipefail
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/../.."
 package=${1:-flask-k8s}
 hook=${2:-config-changed}
 runs=${3:-20}
+shift $(( $# < 3 ? $# : 3 ))   # the rest: --no-migration, --empty-tmp
 
 # Peak RSS comes from GNU time's -v report.
 if [ ! -x /usr/bin/time ] && command -v apt-get >/dev/null 2>&1; then
@@ -20,4 +22,4 @@ if [ ! -x /usr/bin/time ] && command -v apt-get >/dev/null 2>&1; then
 fi
 
 cargo run --release --quiet -p paas-charm-e2e --bin paas-charm-bench -- \
-  "$package" "$hook" --runs "$runs"
+  "$package" "$hook" --runs "$runs" "$@"

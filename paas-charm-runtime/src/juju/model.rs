@@ -44,6 +44,8 @@ pub struct Juju {
     endpoints: HashMap<RelationId, String>,
     /// Endpoints the charm names differently from paas-charm: (paas-charm's name, the charm's).
     renamed: Vec<(String, String)>,
+    /// Where the charm may keep what it applied (the charm directory of a real hook).
+    state_dir: Option<std::path::PathBuf>,
 }
 
 impl Juju {
@@ -65,7 +67,19 @@ impl Juju {
             goal: None,
             endpoints: HashMap::new(),
             renamed: Vec::new(),
+            state_dir: None,
         }
+    }
+
+    /// Lets the charm keep a record of what it applied in `dir` (a real hook's charm
+    /// directory; see `applied`). Without it every reconcile applies everything.
+    pub fn set_state_dir(&mut self, dir: std::path::PathBuf) {
+        self.state_dir = Some(dir);
+    }
+
+    /// Where the charm may keep its records, if anywhere.
+    pub fn state_dir(&self) -> Option<&std::path::Path> {
+        self.state_dir.as_deref()
     }
 
     /// Serves paas-charm's endpoint names over the charm's own (`("postgresql", "db")`): the
@@ -377,10 +391,17 @@ impl Juju {
 
     /// Makes `ports` exactly the unit's opened ports.
     pub fn set_ports(&mut self, ports: &[Port]) -> Result<(), HookToolError> {
+        self.set_ports_confirming(ports).map(drop)
+    }
+
+    /// [`Juju::set_ports`], telling whether Juju already reported exactly `ports` (nothing
+    /// had to change): the ports are then committed ones, not this hook's pending changes.
+    pub fn set_ports_confirming(&mut self, ports: &[Port]) -> Result<bool, HookToolError> {
         let current = match self.opened_ports.take() {
             Some(current) => current,
             None => self.backend.opened_ports()?,
         };
+        let confirmed = current.len() == ports.len() && ports.iter().all(|p| current.contains(p));
         for port in current.iter().filter(|p| !ports.contains(p)) {
             self.backend.close_port(port)?;
         }
@@ -388,7 +409,7 @@ impl Juju {
             self.backend.open_port(port)?;
         }
         self.opened_ports = Some(ports.to_vec());
-        Ok(())
+        Ok(confirmed)
     }
 
     /// The running action's parameters.

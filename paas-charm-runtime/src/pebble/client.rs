@@ -543,6 +543,10 @@ impl Pebble for PebbleClient {
                 name: str_field(item, "name"),
                 startup: str_field(item, "startup"),
                 current: str_field(item, "current"),
+                current_since: item
+                    .get("current-since")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             })
             .collect())
     }

@@ -101,6 +101,10 @@ pub struct ServiceInfo {
     pub startup: String,
     /// `active`, `inactive`, `backoff` or `error`.
     pub current: String,
+    /// When the service entered its current state (Pebble's `current-since`, RFC 3339), as
+    /// Pebble reports it; `None` when Pebble leaves it out (never started). A restarted
+    /// service reports a new time.
+    pub current_since: Option<String>,
 }
 
 impl ServiceInfo {

@@ -208,6 +208,8 @@ impl Pebble for MemoryPebble {
                 } else {
                     service.startup
                 },
+                // Not tracked: a memory Pebble never proves a service unchanged.
+                current_since: None,
                 name,
             })
             .collect())

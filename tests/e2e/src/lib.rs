@@ -174,6 +174,9 @@ pub struct World {
     pub tool_overrides: BTreeMap<String, String>,
     /// Variables to leave out of the hook's environment.
     pub unset: Vec<String>,
+    /// The unit's own directory for the charm's record of what it applied
+    /// (`PAAS_CHARM_STATE_DIR`): kept from one hook to the next, like Juju's charm directory.
+    pub state_dir: PathBuf,
     dir: PathBuf,
 }
 
@@ -219,6 +222,7 @@ impl World {
             juju_version: "3.6.14".into(),
             tool_overrides: BTreeMap::new(),
             unset: Vec::new(),
+            state_dir: dir.with_extension("state"),
             dir,
         }
     }
@@ -269,12 +273,15 @@ impl World {
     /// request and exec logs emptied.
     pub fn continue_from(&mut self, out: &Outcome) -> &mut Self {
         self.juju = out.juju.clone();
+        self.juju.fail_at_call = None;
         self.juju.calls.clear();
         self.juju.logs.clear();
         self.juju.unit_status_history.clear();
         self.juju.app_status_history.clear();
         if self.pebble_up {
             self.pebble = out.pebble.clone();
+            self.pebble.kill_at_request = None;
+            self.pebble.kill_pid = None;
             self.pebble.requests.clear();
             self.pebble.execs.clear();
             self.pebble.signals.clear();
@@ -359,6 +366,11 @@ impl World {
                 .unwrap_or("")
                 .to_owned(),
         );
+        std::fs::create_dir_all(&self.state_dir).map_err(io)?;
+        vars.insert(
+            "PAAS_CHARM_STATE_DIR".into(),
+            self.state_dir.display().to_string(),
+        );
         vars.insert(
             fake_juju::STATE_ENV.into(),
             state_file.display().to_string(),
@@ -380,13 +392,22 @@ impl World {
             None => (self.charm.binary.clone(), Vec::new()),
         };
         let started = Instant::now();
-        let output = Command::new(program)
+        let child = Command::new(program)
             .args(args)
             .env_clear()
             .envs(&vars)
             .current_dir(&self.charm.charm_dir)
-            .output()
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
             .map_err(|e| format!("cannot run {}: {e}", self.charm.binary.display()))?;
+        if let Some(server) = &server {
+            let pid = child.id();
+            server.update(|state| state.kill_pid = Some(pid));
+        }
+        let output = child
+            .wait_with_output()
+            .map_err(|e| format!("cannot wait for {}: {e}", self.charm.binary.display()))?;
         let wall = started.elapsed();
         let pebble = server.as_ref().map(PebbleServer::state).unwrap_or_default();
         let fired_faults = server

@@ -170,6 +170,9 @@ pub struct State {
     pub calls: Vec<Call>,
     /// Network binding → ingress addresses (`network-get`).
     pub bindings: BTreeMap<String, Vec<String>>,
+    /// Crash tests: the call with this number (1-based, counted in `calls`) fails (exit 1,
+    /// nothing done), as a hook tool whose agent connection broke.
+    pub fail_at_call: Option<usize>,
 }
 
 impl State {

@@ -74,6 +74,12 @@ pub fn run_tool(
         tool: tool.to_owned(),
         args: args.to_vec(),
     });
+    if state.fail_at_call == Some(state.calls.len()) {
+        return Outcome::failed(format!(
+            "ERROR injected failure of {tool} (call {})",
+            state.calls.len()
+        ));
+    }
     let result = match tool {
         "config-get" => config_get(state, args),
         "is-leader" => is_leader(state, args),

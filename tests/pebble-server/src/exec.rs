@@ -72,7 +72,7 @@ pub(crate) fn start(state: &mut State, shared: &Shared, body: &Value) -> Reply {
             .unwrap_or(false),
         ..ExecRecord::default()
     };
-    let task = state.next_id();
+    let task = state.next_task_id();
     let change = state.next_id();
     state.changes.insert(
         change.clone(),

@@ -115,7 +115,7 @@ pub(crate) fn serve_connection(stream: UnixStream, shared: &Shared) {
                 return;
             }
         };
-        let reply = {
+        let (reply, kill) = {
             let mut state = shared.lock();
             state.requests.push(request.record());
             if !matches!(shared.faults.before(&request), faults::Verdict::Answer) {
@@ -132,8 +132,18 @@ pub(crate) fn serve_connection(stream: UnixStream, shared: &Shared) {
                 faults::die(shared);
                 return;
             }
-            reply
+            let kill = state
+                .kill_pid
+                .filter(|_| state.kill_at_request == Some(state.requests.len()));
+            (reply, kill)
         };
+        if let Some(pid) = kill {
+            // The hook is blocked on this answer: it dies having sent the request.
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            return;
+        }
         match reply {
             Reply::Websocket { task, id } => {
                 let Some(key) = request.header("sec-websocket-key").map(str::to_owned) else {

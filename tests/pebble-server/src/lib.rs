@@ -13,6 +13,36 @@
 //!
 //! [`PebbleServer::start`] serves on a thread until dropped; the `pebble-test-server` binary
 //! serves until killed and keeps a JSON state file up to date after every request.
+//!
+//! # Faithfulness to Pebble v1.32.1
+//!
+//! Checked against Pebble's own code (`internals/daemon/api_files.go`, `api_services.go`,
+//! `overlord/servstate`), so that request counts and error paths measured here are the ones a
+//! real Pebble would see:
+//!
+//! * **Missing paths.** Listing a missing path answers `404` with
+//!   `{"kind": "not-found", "message": "stat <path>: no such file or directory"}`. Reading
+//!   answers `200` with a multipart body whose `response` part carries one result per path:
+//!   a missing file gets that same not-found error *inside the 200*, a directory gets
+//!   `generic-file-error` `can only read a regular file: "<path>"`. Several `path` parameters
+//!   are read in one request.
+//! * **Replans.** A replan with nothing to stop or start still creates a change (summary
+//!   `Replan - no services`, no tasks, `Done` at once) that the client waits on; otherwise the
+//!   summary names the services (`Replan service "web"`, `... and N more`).
+//! * **Change and task ids** are two sequences, each from 1, as Pebble's state numbers them
+//!   (this server used to share one counter, so its change ids ran ahead of Pebble's).
+//! * **`GET /v1/services`** reports `current-since` (left out while never set), which moves
+//!   on every start and stop: a restarted service is told apart from one left running.
+//! * **A service that exits within Pebble's first second** (`State::failing_services`) fails
+//!   the change with `cannot perform the following tasks:\n- Start service "<name>" (cannot
+//!   start service: exited quickly with code 1)` and is left in `backoff`.
+//! * **Error bodies** use Pebble's envelope: `{"type": "error", "status-code": N, "status":
+//!   "<reason>", "result": {"message": ..., "kind"?: ...}}`.
+//!
+//! Known differences that remain: no real processes run (a service's state is set by the
+//! change that started or stopped it, at once), timestamps come from a deterministic tick
+//! rather than the clock, `last-modified`/ownership in listings are fixed values, and only the
+//! routes the runtime uses exist (others answer `404 invalid API endpoint requested`).
 
 mod exec;
 mod faults;
@@ -169,14 +199,27 @@ pub struct State {
     pub checks: Vec<CheckState>,
     /// Changes by id.
     pub changes: BTreeMap<String, Value>,
-    /// The last id handed out (changes and tasks share it).
+    /// The last change id handed out (Pebble numbers changes and tasks separately, from 1).
     pub last_id: u64,
+    /// The last task id handed out.
+    pub last_task_id: u64,
+    /// When each service entered its current state (`current-since`, RFC 3339): set on every
+    /// start and stop, so a restarted service reports a new time, as Pebble's does.
+    pub service_since: BTreeMap<String, String>,
+    /// The server's clock for `current-since`: a tick per state change (deterministic).
+    pub clock: u64,
     /// Every exec run, in order.
     pub execs: Vec<ExecRecord>,
     /// Every request, in order.
     pub requests: Vec<RequestRecord>,
     /// Every signal sent.
     pub signals: Vec<SignalRecord>,
+    /// Crash tests: at the request with this number (1-based, counted in `requests`), the
+    /// server carries the request out, then kills `kill_pid` with SIGKILL before answering and
+    /// drops the connection: the hook dies at that exact point.
+    pub kill_at_request: Option<usize>,
+    /// The process `kill_at_request` kills (the hook under test).
+    pub kill_pid: Option<u32>,
 }
 
 impl State {
@@ -248,6 +291,27 @@ impl State {
     fn next_id(&mut self) -> String {
         self.last_id += 1;
         self.last_id.to_string()
+    }
+
+    fn next_task_id(&mut self) -> String {
+        self.last_task_id += 1;
+        self.last_task_id.to_string()
+    }
+
+    /// Puts a service in `current` now (its `current-since` moves on).
+    pub fn set_service_current(&mut self, name: &str, current: &str) {
+        self.clock += 1;
+        self.service_status
+            .insert(name.to_owned(), current.to_owned());
+        let (secs, nanos) = (self.clock / 1_000_000_000, self.clock % 1_000_000_000);
+        self.service_since.insert(
+            name.to_owned(),
+            format!(
+                "2026-01-01T00:{:02}:{:02}.{nanos:09}Z",
+                (secs / 60) % 60,
+                secs % 60
+            ),
+        );
     }
 }
 

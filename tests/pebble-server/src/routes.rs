@@ -135,11 +135,16 @@ fn services(state: &State, request: &Request) -> Reply {
         .iter()
         .filter(|(name, _)| wanted.is_empty() || wanted.contains(name))
         .map(|(name, service)| {
-            json!({
+            let mut info = json!({
                 "name": name,
                 "startup": if service.startup.is_empty() { "disabled" } else { &service.startup },
                 "current": state.service_current(name),
-            })
+            });
+            // Pebble leaves `current-since` out while it is zero (never started or stopped).
+            if let Some(since) = state.service_since.get(name) {
+                info["current-since"] = json!(since);
+            }
+            info
         })
         .collect();
     sync(json!(list))
@@ -215,27 +220,45 @@ fn services_action(state: &mut State, body: &Value) -> Reply {
     for (kind, name) in &tasks {
         let mut status = "Done";
         if kind == "stop" {
-            state.service_status.insert(name.clone(), "inactive".into());
+            state.set_service_current(name, "inactive");
             state.started_with.remove(name);
         } else if state.failing_services.contains(name) {
             status = "Error";
-            state.service_status.insert(name.clone(), "backoff".into());
+            state.set_service_current(name, "backoff");
             errors.push(format!(
                 "- Start service {name:?} (cannot start service: exited quickly with code 1)"
             ));
         } else {
-            state.service_status.insert(name.clone(), "active".into());
+            state.set_service_current(name, "active");
             state.started_with.insert(name.clone(), entry(name));
         }
-        let id = state.next_id();
+        let id = state.next_task_id();
         let verb = if kind == "stop" { "Stop" } else { "Start" };
         task_values.push(json!({
             "id": id, "kind": kind, "summary": format!("{verb} service {name:?}"), "status": status,
         }));
     }
+    // Pebble's summaries (api_services.go): a replan names the services it stopped or started
+    // (sorted); a replan with nothing to do still makes a change, done at once, with no tasks.
+    let mut affected: Vec<&String> = tasks.iter().map(|(_, name)| name).collect();
+    affected.sort();
+    affected.dedup();
+    let title = format!("{}{}", action[..1].to_uppercase(), &action[1..]);
+    let summary = match (action, affected.as_slice()) {
+        (_, []) => format!("{title} - no services"),
+        (_, [one]) => format!("{title} service {one:?}"),
+        ("replan", [first, rest @ ..]) => {
+            format!("{title} service {first:?} and {} more", rest.len())
+        }
+        (_, _) => format!(
+            "{title} service {:?} and {} more",
+            names.first().map_or("", String::as_str),
+            affected.len() - 1
+        ),
+    };
     let id = state.next_id();
     let mut change = json!({
-        "id": id, "kind": action, "summary": format!("{action} services"),
+        "id": id, "kind": action, "summary": summary,
         "status": if errors.is_empty() { "Done" } else { "Error" },
         "ready": true, "tasks": task_values,
     });

@@ -348,3 +348,47 @@ fn a_kept_alive_connection_survives_a_server_restart() {
     let _server = PebbleServer::start(path, State::default()).unwrap();
     assert!(client.plan().unwrap().services.is_empty());
 }
+
+#[test]
+fn a_no_op_replan_still_makes_a_change_and_ids_count_like_pebble() {
+    let (server, mut client) = serve(State::with_rock_layer(rock()));
+    client.replan().unwrap();
+    let first = client.services().unwrap();
+    let since = first[0].current_since.clone();
+    assert!(since.is_some(), "{first:?}");
+    // Nothing changed: Pebble still makes a change, done at once, and the client waits on it.
+    client.replan().unwrap();
+    let state = server.state();
+    assert_eq!(
+        state.request_lines(),
+        [
+            "POST /v1/services",
+            "GET /v1/changes/1/wait",
+            "GET /v1/services",
+            "POST /v1/services",
+            "GET /v1/changes/2/wait",
+        ]
+    );
+    assert_eq!(state.changes["1"]["summary"], "Replan service \"web\"");
+    assert_eq!(state.changes["2"]["summary"], "Replan - no services");
+    assert_eq!(state.changes["2"]["tasks"], serde_json::json!([]));
+    assert_eq!(state.changes["2"]["status"], "Done");
+    // The service kept running: the same `current-since`; a restart moves it.
+    assert_eq!(client.services().unwrap()[0].current_since, since);
+    client.restart(&["web".into()]).unwrap();
+    assert_ne!(client.services().unwrap()[0].current_since, since);
+}
+
+#[test]
+fn missing_paths_answer_as_pebble_does() {
+    let (_server, mut client) = serve(State::default());
+    match client.list_files("/app").unwrap_err() {
+        // The client maps Pebble's 404 `not-found` to `NotFound(path)`.
+        PebbleError::NotFound(path) => assert_eq!(path, "/app"),
+        other => panic!("unexpected {other:?}"),
+    }
+    match client.pull("/tmp/nothing").unwrap_err() {
+        PebbleError::NotFound(path) => assert_eq!(path, "/tmp/nothing"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
