@@ -86,8 +86,10 @@ fn unzip(path: &Path) -> Vec<(String, Option<u32>, Vec<u8>)> {
         .collect()
 }
 
-fn init(root: &Path, framework: &str, integrations: &str) -> PathBuf {
-    let dir = root.join(format!("{framework}-charm"));
+/// `init <root>/<name>`; the projects of all tests share a target directory, so each has a
+/// name of its own.
+fn init(root: &Path, name: &str, framework: &str, integrations: &str) -> PathBuf {
+    let dir = root.join(name);
     let runtime = workspace().join("paas-charm-runtime");
     let mut args = vec![
         "paas-charm",
@@ -192,8 +194,8 @@ fn every_framework_inits_builds_tests_and_packs() {
     let arch = cargo_paas_charm::elf::host_arch().expect("a Juju architecture");
     let mut projects = Vec::new();
     for (framework, integrations) in FRAMEWORKS {
-        let dir = init(&root, framework, integrations);
         let name = format!("{framework}-charm");
+        let dir = init(&root, &name, framework, integrations);
         let tests = cargo(&dir, &["test", "--locked", "--offline"]);
         let report = String::from_utf8_lossy(&tests.stdout).into_owned();
         ok(&format!("{name}: cargo test"), &tests);
@@ -324,7 +326,7 @@ fn pack_refuses_what_charmcraft_or_juju_would() {
 #[test]
 fn the_project_builds_as_charmcrafts_rust_plugin_builds_it() {
     let root = scratch("plugin");
-    let project = init(&root, "flask", "redis");
+    let project = init(&root, "plugin-built-k8s", "flask", "redis");
     let copy = root.join("part-src");
     std::fs::create_dir_all(copy.join("src")).expect("mkdir");
     for file in ["Cargo.toml", "Cargo.lock", "charmcraft.yaml", "src/main.rs"] {
@@ -347,11 +349,11 @@ fn the_project_builds_as_charmcrafts_rust_plugin_builds_it() {
             ],
         ),
     );
-    let bin = install.join("bin").join("flask-charm");
+    let bin = install.join("bin").join("plugin-built-k8s");
     let parts = std::fs::read_to_string(project.join("charmcraft.yaml")).expect("reads");
     assert!(parts.contains("    source: .\n"), "{parts}");
     assert!(
-        parts.contains("      bin/flask-charm: dispatch\n"),
+        parts.contains("      bin/plugin-built-k8s: dispatch\n"),
         "{parts}"
     );
     let out = Command::new(&bin)
