@@ -186,13 +186,54 @@ pub struct Options {
     pub output: Option<PathBuf>,
 }
 
-/// Builds (unless given a binary), checks and packs the project.
+/// Builds (unless given a binary), checks and packs the project. charmcraft.yaml is checked
+/// first, so a file Charmcraft would refuse costs no build.
 pub fn run(options: &Options) -> Result<Packed, PackError> {
+    load(&options.project)?;
     let binary = match &options.binary {
         Some(binary) => binary.clone(),
         None => build_release(&options.project)?,
     };
     pack(&options.project, &binary, options.output.as_deref())
+}
+
+/// Reads the project's charmcraft.yaml and checks its project keys and platforms.
+fn load(project: &Path) -> Result<(PathBuf, Map<String, Value>, Vec<Platform>), PackError> {
+    let source = project.join("charmcraft.yaml");
+    let shown = source.display().to_string();
+    let text = read_string(&source)?;
+    let file = match yaml::parse(&text).map_err(|message| PackError::Yaml {
+        path: shown.clone(),
+        message,
+    })? {
+        Value::Object(map) => map,
+        _ => {
+            return Err(PackError::Project {
+                path: shown,
+                problems: vec!["the top level is not a mapping".into()],
+            })
+        }
+    };
+    let mut problems = project::problems(&shown, &file);
+    let platforms = platforms(&file).unwrap_or_else(|message| {
+        if file.contains_key("bases") {
+            problems.push(format!(
+                "{shown} uses the older `bases:`; pack writes Charmcraft 4.x charms, from \
+                 `base:` and `platforms:` (for example `base: ubuntu@24.04` and \
+                 `platforms: {{amd64: }}`)"
+            ));
+        } else if file.contains_key("base") && file.contains_key("platforms") {
+            problems.push(message);
+        }
+        Vec::new()
+    });
+    if !problems.is_empty() {
+        return Err(PackError::Project {
+            path: shown,
+            problems,
+        });
+    }
+    Ok((source, file, platforms))
 }
 
 /// `cargo build --release` in the project; the path of the binary it built.
@@ -240,34 +281,8 @@ pub fn build_release(project: &Path) -> Result<PathBuf, PackError> {
 /// Checks and packs the project in `project` with `binary` as its `dispatch`, into `output`
 /// (a directory; default: `project`).
 pub fn pack(project: &Path, binary: &Path, output: Option<&Path>) -> Result<Packed, PackError> {
-    let source = project.join("charmcraft.yaml");
+    let (source, file, platforms) = load(project)?;
     let shown = source.display().to_string();
-    let text = read_string(&source)?;
-    let file = match yaml::parse(&text).map_err(|message| PackError::Yaml {
-        path: shown.clone(),
-        message,
-    })? {
-        Value::Object(map) => map,
-        _ => {
-            return Err(PackError::Project {
-                path: shown,
-                problems: vec!["the top level is not a mapping".into()],
-            })
-        }
-    };
-    let mut problems = project::problems(&shown, &file);
-    let platforms = platforms(&file).unwrap_or_else(|message| {
-        if file.contains_key("base") && file.contains_key("platforms") {
-            problems.push(message);
-        }
-        Vec::new()
-    });
-    if !problems.is_empty() {
-        return Err(PackError::Project {
-            path: shown,
-            problems,
-        });
-    }
     let name = file
         .get("name")
         .and_then(Value::as_str)

@@ -307,6 +307,15 @@ fn pack_refuses_what_charmcraft_or_juju_would() {
         pack("/etc/passwd"),
         "lacks `summary:`, which Charmcraft requires",
     );
+    // Nothing is built for a project that cannot be packed.
+    refused(
+        tool(&[
+            "pack",
+            "--project",
+            root.join("absent").to_str().expect("utf-8"),
+        ]),
+        "charmcraft.yaml: No such file or directory",
+    );
     let usage = tool(&["pack", "--frobnicate"]);
     assert_eq!(usage.status.code(), Some(2));
     let bad = tool(&[
