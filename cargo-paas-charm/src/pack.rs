@@ -197,8 +197,18 @@ pub fn run(options: &Options) -> Result<Packed, PackError> {
     pack(&options.project, &binary, options.output.as_deref())
 }
 
+/// A project's charmcraft.yaml, read and checked.
+struct Loaded {
+    /// The file's path.
+    source: PathBuf,
+    /// Its top-level mapping.
+    file: Map<String, Value>,
+    /// Its platforms.
+    platforms: Vec<Platform>,
+}
+
 /// Reads the project's charmcraft.yaml and checks its project keys and platforms.
-fn load(project: &Path) -> Result<(PathBuf, Map<String, Value>, Vec<Platform>), PackError> {
+fn load(project: &Path) -> Result<Loaded, PackError> {
     let source = project.join("charmcraft.yaml");
     let shown = source.display().to_string();
     let text = read_string(&source)?;
@@ -233,7 +243,11 @@ fn load(project: &Path) -> Result<(PathBuf, Map<String, Value>, Vec<Platform>), 
             problems,
         });
     }
-    Ok((source, file, platforms))
+    Ok(Loaded {
+        source,
+        file,
+        platforms,
+    })
 }
 
 /// `cargo build --release` in the project; the path of the binary it built.
@@ -281,7 +295,11 @@ pub fn build_release(project: &Path) -> Result<PathBuf, PackError> {
 /// Checks and packs the project in `project` with `binary` as its `dispatch`, into `output`
 /// (a directory; default: `project`).
 pub fn pack(project: &Path, binary: &Path, output: Option<&Path>) -> Result<Packed, PackError> {
-    let (source, file, platforms) = load(project)?;
+    let Loaded {
+        source,
+        file,
+        platforms,
+    } = load(project)?;
     let shown = source.display().to_string();
     let name = file
         .get("name")
