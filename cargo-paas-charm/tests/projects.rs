@@ -203,6 +203,14 @@ fn every_framework_inits_builds_tests_and_packs() {
             report.contains("test charmcraft_yaml_declares_what_the_charm_needs ... ok"),
             "{report}"
         );
+        // Flask, FastAPI and Go projects carry a recorded paas-charm scenario their integrations
+        // fit; it runs through `simulate` and matches.
+        let scenario = "test the_recorded_scenarios_give_paas_charms_output ... ok";
+        assert_eq!(
+            report.contains(scenario),
+            ["flask", "fastapi", "go"].contains(framework),
+            "{name}: {report}"
+        );
         let binary = target_dir().join("debug").join(&name);
         let out_dir = root.join("charms");
         let packed = tool(&[
