@@ -33,5 +33,6 @@ pub fn context(name: &str, framework: &str, integrations: &[&str]) -> Context {
     Context {
         manifest_dir: Some(manifest_dir_with(name, &text)),
         source_dir: None,
+        user_main: false,
     }
 }

@@ -19,7 +19,27 @@ pub struct Context {
     pub manifest_dir: Option<PathBuf>,
     /// The directory of the source file that holds the attribute, when known.
     pub source_dir: Option<PathBuf>,
+    /// Whether that source file defines its own top-level `fn main` (the one `cargo new`
+    /// writes), which would clash with the one the attribute generates.
+    pub user_main: bool,
 }
+
+/// Whether the Rust source `text` defines a top-level `fn main` (false when it does not parse:
+/// rustc reports that).
+pub fn defines_main(text: &str) -> bool {
+    syn::parse_file(text).is_ok_and(|file| {
+        file.items
+            .iter()
+            .any(|item| matches!(item, syn::Item::Fn(f) if f.sig.ident == "main"))
+    })
+}
+
+/// The error for a `fn main` beside an attribute that generates one.
+pub const USER_MAIN: &str =
+    "this file defines its own `fn main` (the one `cargo new` writes?), but \
+     #[paas_charm] generates the charm's `main`: delete yours, or write `main = false` in the \
+     attribute and call the runtime from your own: \
+     `fn main() -> std::process::ExitCode { paas_charm_runtime::run_main::<YourCharm>() }`";
 
 /// How the expansion names the charm's charmcraft.yaml (so the build re-runs when it changes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +70,8 @@ pub struct Charm {
     pub custom: Vec<(syn::Path, syn::Ident)>,
     /// `endpoints(...)`: (the integration's endpoint in the runtime, the charm's endpoint).
     pub endpoints: Vec<(String, String)>,
+    /// `unhandled_endpoints(...)`: endpoints the charm declares and leaves alone.
+    pub unhandled: Vec<String>,
 }
 
 /// Parses and checks the attribute's tokens, the annotated item and the charm's
@@ -77,6 +99,9 @@ pub fn validate(
         Slot::Given(main) => main,
         Slot::Absent | Slot::Malformed => true,
     };
+    if main && cx.user_main {
+        acc.push(Error::custom(USER_MAIN).with_span(&Span::call_site()));
+    }
     let charmcraft = match &args.charmcraft {
         Slot::Malformed => None,
         Slot::Absent => locate(None, cx, acc),
@@ -134,6 +159,7 @@ pub fn validate(
                 Some((spec.endpoint?.to_string(), lit.value()))
             })
             .collect(),
+        unhandled: unhandled.iter().map(syn::LitStr::value).collect(),
     })
 }
 

@@ -3,11 +3,16 @@
 //! (frameworks.md §0.2, §2.2), the relations every framework charm has, and for each
 //! integration the `requires` endpoint and interface paas-charm binds to (integrations.md §1.1).
 //!
-//! This is the one place that knowledge lives: the `#[paas_charm]` attribute checks a charm's
-//! `charmcraft.yaml` against it at compile time, and the runtime's `metadata` command prints and
-//! checks the same sections.
+//! This is the one place that knowledge lives, and [`check`] is the one checker of a charm's
+//! `charmcraft.yaml` against it: the `#[paas_charm]` attribute turns its findings into compile
+//! errors, and the runtime's `metadata --check` and `cargo paas-charm pack` print them.
 
+pub mod check;
+pub mod file;
 pub mod render;
+pub mod suggest;
+
+pub use check::{check_text, Attribute, Finding, Kind, Listed};
 
 /// The declared type of a config option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

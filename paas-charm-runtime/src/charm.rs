@@ -21,6 +21,10 @@ pub trait Charm: 'static {
     /// `endpoints(postgresql = "db")`: (the integration's endpoint, the charm's).
     const ENDPOINTS: &'static [(&'static str, &'static str)] = &[];
 
+    /// Endpoints of paas-charm interfaces the charm declares but leaves alone, from the
+    /// attribute's `unhandled_endpoints(...)` (so `metadata --check` agrees with the compiler).
+    const UNHANDLED_ENDPOINTS: &'static [&'static str] = &[];
+
     /// The text of the charmcraft.yaml the attribute was checked against at compile time,
     /// embedded in the binary: the metadata the local tools (`simulate`, `env`) and the test
     /// harness use when a scenario does not carry its own.

@@ -43,9 +43,10 @@ pub fn run<C: Charm>(args: Vec<String>) -> ExitCode {
     }
 }
 
-/// `metadata [--check <charmcraft.yaml>]` (see [`crate::requirements::run_metadata`]).
+/// `metadata [--check <charmcraft.yaml> | --json]` (see
+/// [`crate::requirements::run_metadata`]).
 fn metadata<C: Charm>(args: &[String]) -> ExitCode {
-    crate::requirements::run_metadata(C::FRAMEWORK, C::INTEGRATIONS, C::ENDPOINTS, args)
+    crate::requirements::run_metadata(&crate::requirements::Declared::of::<C>(), args)
 }
 
 /// Writes a local tool's output to stdout. A reader that went away (`simulate ... | head`) is

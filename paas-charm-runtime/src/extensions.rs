@@ -5,7 +5,7 @@
 //! attribute (`#[paas_charm(framework = "flask", extensions)]`); every method has a default
 //! that does nothing. Custom integrations are the author's own
 //! [`Integration`](crate::integration::Integration) impls, listed in the attribute with
-//! `custom(crate::MyIntegration)`.
+//! `custom_integrations(crate::MyIntegration)`.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

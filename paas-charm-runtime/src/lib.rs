@@ -1,9 +1,42 @@
 //! paas-charm-rs runtime: everything a 12-factor web-app charm does at hook time.
 //!
-//! An author writes one annotated struct (see [`paas_charm`]); the attribute generates the glue
-//! and this crate holds every behaviour: the Juju hook tools ([`juju`]), the workload's Pebble
-//! ([`pebble`]), the frameworks ([`framework`]), the integrations ([`integration`]), the
-//! reconcile ([`reconcile`]) and the local tools (`simulate`, behind feature `testing`).
+//! **The model.** A charm is one annotated unit struct:
+//!
+//! ```
+//! # // The doc test reads this crate's test charmcraft.yaml (relative to this file); a charm
+//! # // reads the one next to its Cargo.toml.
+//! use paas_charm_runtime::paas_charm;
+//!
+//! #[paas_charm(
+//!     framework = "flask",
+//!     integrations(postgresql, redis),
+//!     charmcraft = "../tests/charmcraft/flask-postgresql-redis.yaml",
+//!     main = false
+//! )]
+//! pub struct FlaskCharm;
+//! # fn main() {}
+//! ```
+//!
+//! - **At compile time** the attribute ([`paas_charm`]) reads the charm's `charmcraft.yaml` and
+//!   checks it against what the framework and integrations need (the one checker in
+//!   `paas-charm-requirements`, re-exported as [`requirements::table`]); every problem is a
+//!   compile error with the YAML to write. It then generates `main`, the typed
+//!   `IntegrationRequirers` set (one `Option<...>` field per integration) and the [`Charm`]
+//!   impl: glue only.
+//! - **At hook time** Juju runs the binary as the charm's `dispatch`. [`run_main`] reads the
+//!   event, then [`reconcile`] converges: it reads config, relations and secrets through the
+//!   hook tools ([`juju`]), builds the app's environment ([`env`], [`framework`],
+//!   [`integration`]), runs migrations ([`migration`]), and replans the workload's Pebble layer
+//!   ([`pebble`]) only when it changed, setting the same statuses as paas-charm 1.12.
+//! - **Outside Juju** the same binary is a local tool: `metadata` (the charmcraft.yaml sections
+//!   it needs; `--check <file>`, `--json`) and `simulate <scenario.json>` (a hook in an
+//!   in-memory Juju and Pebble, feature `testing`).
+//! - **Extending** without forking: [`Extensions`] (extra env, hooks around the reconcile,
+//!   extra actions) and custom [`integration::Integration`] impls, both named in the attribute.
+//!
+//! Dependencies run one way: mechanism (`juju`, `pebble`, `env`) ← integrations ← frameworks ←
+//! reconcile ← entry points. `cargo paas-charm init` creates a project; the repository's
+//! README has the author guide.
 
 pub mod applied;
 pub mod charm;

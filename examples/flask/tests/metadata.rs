@@ -52,12 +52,15 @@ fn metadata_prints_the_sections_and_check_reports_a_gap() {
     assert_eq!(out.status.code(), Some(1));
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
-        report.starts_with("missing: config.options.flask-env: type: string\n"),
+        report.starts_with(&format!(
+            "error[missing] config.options.flask-env: {} lacks the flask framework's option \
+             `flask-env`: add\n\n    config:\n      options:\n        flask-env:\n          \
+             type: string\n",
+            file.display()
+        )),
         "{report}"
     );
-    assert!(
-        report.ends_with("1 difference (run `metadata` without --check for the full sections)\n")
-    );
+    assert!(report.ends_with("1 problem (run `metadata` without --check for the full sections)\n"));
 }
 
 #[test]

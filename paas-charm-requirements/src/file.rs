@@ -1,5 +1,6 @@
-//! Reading the charm's `charmcraft.yaml` at compile time: the one place the macro parses YAML.
-//! Only the sections the checks need are modelled; every other key is ignored.
+//! Reading the charm's `charmcraft.yaml`: the one place this crate (and so the macro) parses
+//! YAML. Only the sections the checks need are modelled; [`top_level_keys`] lists the rest for
+//! the project checks.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -74,6 +75,8 @@ pub struct ConfigOption {
     /// Its declared type.
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    /// Its default, as written.
+    pub default: Option<serde_yaml::Value>,
 }
 
 /// An action.
@@ -120,6 +123,54 @@ pub enum LoadError {
     },
     /// The top level is not a mapping.
     NotAMapping(&'static str),
+}
+
+impl LoadError {
+    /// The error as a sentence naming the file as `shown` (not for [`LoadError::Unreadable`],
+    /// whose message needs the path: the caller words it).
+    pub fn describe(&self, shown: &str) -> String {
+        match self {
+            LoadError::Unreadable(why) => format!("cannot read {shown}: {why}"),
+            LoadError::Empty => format!(
+                "{shown} is empty: a charmcraft.yaml declares the charm's name, containers, \
+                 relations, options and actions."
+            ),
+            LoadError::NotAMapping(what) => format!(
+                "{shown} holds {what}, not a mapping: a charmcraft.yaml is a mapping of keys \
+                 such as `name:`, `containers:`, `requires:` and `config:`"
+            ),
+            LoadError::Invalid {
+                message,
+                location: Some((line, column)),
+            } => format!("{shown}:{line}:{column}: invalid charmcraft.yaml: {message}"),
+            LoadError::Invalid {
+                message,
+                location: None,
+            } => format!("{shown}: invalid charmcraft.yaml: {message}"),
+        }
+    }
+}
+
+/// The top-level keys of a charmcraft.yaml, in file order (for the project checks); an error
+/// when the text is not a YAML mapping.
+pub fn top_level_keys(text: &str) -> Result<Vec<String>, LoadError> {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(invalid)?;
+    match value {
+        serde_yaml::Value::Null => Err(LoadError::Empty),
+        serde_yaml::Value::Mapping(map) => Ok(map
+            .keys()
+            .map(|k| match k {
+                serde_yaml::Value::String(s) => s.clone(),
+                other => serde_yaml::to_string(other)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+            })
+            .collect()),
+        serde_yaml::Value::Sequence(_) => Err(LoadError::NotAMapping("a list")),
+        serde_yaml::Value::Tagged(_) => Err(LoadError::NotAMapping("a tagged value")),
+        _ => Err(LoadError::NotAMapping("a single value")),
+    }
 }
 
 /// Reads and parses the file.
