@@ -1,9 +1,36 @@
-//! Tests of the charm binary, written by `cargo paas-charm init` (one template for every new
-//! project, to be replaced by tests with the typed harness when it lands).
+//! Tests of the charm, written by `cargo paas-charm init` (one template for every new
+//! project): hooks run in memory with the typed harness (`paas_charm_runtime::testing::harness`),
+//! and the binary's own checks.
+
+// The charm's source, so the tests can name its type (a binary crate has no library to import).
+#[allow(dead_code)]
+#[path = "../src/main.rs"]
+mod charm;
 
 use std::path::Path;
 use std::process::Command;
 
+use paas_charm_runtime::juju::Status;
+#[allow(unused_imports)]
+use paas_charm_runtime::testing::harness::{providers, Event, Harness};
+
+/// One config-changed in memory, with every listed integration related (each provider with its
+/// defaults): the charm is active, opens its port and gives the app its base URL.
+#[test]
+fn with_its_integrations_related_the_charm_is_active() {
+    let out = Harness::<charm::Charm>::new()
+{{relations}}        .run(Event::config_changed());
+    assert_eq!(out.error(), None);
+    assert_eq!(out.unit_status(), Status::active());
+    let port = out.opened_ports()[0];
+    let base_url = out
+        .env()
+        .into_iter()
+        .find(|(name, _)| name.ends_with("BASE_URL"))
+        .map(|(_, value)| value);
+    assert_eq!(base_url, Some(format!("http://{{name}}.test-model:{port}")));
+}
+{{postgresql_test}}
 fn charm() -> Command {
     Command::new(env!("CARGO_BIN_EXE_{{name}}"))
 }

@@ -203,6 +203,16 @@ fn every_framework_inits_builds_tests_and_packs() {
             report.contains("test charmcraft_yaml_declares_what_the_charm_needs ... ok"),
             "{report}"
         );
+        // The typed harness runs the charm's hooks in memory.
+        assert!(
+            report.contains("test with_its_integrations_related_the_charm_is_active ... ok"),
+            "{report}"
+        );
+        assert_eq!(
+            report.contains("test postgresql_relation_changed_gives_the_connect_string ... ok"),
+            integrations.split(',').any(|i| i == "postgresql"),
+            "{name}: {report}"
+        );
         // Flask, FastAPI and Go projects carry a recorded paas-charm scenario their integrations
         // fit; it runs through `simulate` and matches.
         let scenario = "test the_recorded_scenarios_give_paas_charms_output ... ok";
