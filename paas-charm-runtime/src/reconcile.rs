@@ -268,7 +268,7 @@ impl Runner<'_> {
         Cx {
             juju: self.juju,
             meta: self.meta,
-            framework: self.framework,
+            framework: framework::facts(self.framework.kind),
             pebble: self.pebble,
             paas_config: &self.paas_config,
             workload: &self.workload,
@@ -483,7 +483,7 @@ impl Runner<'_> {
         ordered.sort_by_key(|i| rank(ENV_ORDER, i.name()));
         for integration in ordered {
             env.attribute_integration(integration.name());
-            integration.env(framework, &mut env);
+            framework::integration_env(framework, &**integration, &mut env);
         }
         env.attribute(Source::Framework);
         framework::finish_env(

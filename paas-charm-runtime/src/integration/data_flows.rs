@@ -457,7 +457,7 @@ mod other_frameworks {
         let mut env = Env::new();
         for integration in ordered {
             integration.load(&mut world.cx()).expect("valid data");
-            integration.env(world.framework, &mut env);
+            crate::framework::integration_env(world.framework, integration, &mut env);
         }
         world.juju.flush().expect("flush");
 

@@ -224,7 +224,7 @@ impl World {
         Cx {
             juju: &mut self.juju,
             meta: &self.meta,
-            framework: self.framework,
+            framework: crate::framework::facts(self.framework.kind),
             pebble: &mut self.pebble,
             paas_config: &self.paas_config,
             workload: &self.workload,
@@ -244,7 +244,7 @@ impl World {
             .load(&mut self.cx())
             .map(|()| {
                 let mut env = Env::new();
-                integration.env(self.framework, &mut env);
+                crate::framework::integration_env(self.framework, integration, &mut env);
                 env
             })
             .map_err(|e| e.to_string());

@@ -76,9 +76,9 @@ mod tests {
             "",
             "secret:",
             "secret:abc",
-            "secret:cstgtq7mp25c77d05kb-", // not a letter or digit
+            "secret:cstgtq7mp25c77d05kb-",  // not a letter or digit
             "secret:cstgtq7mp25c77d05kbgx", // 21 characters
-            "secret:CSTGTQ7MP25C77D05KBG", // upper case
+            "secret:CSTGTQ7MP25C77D05KBG",  // upper case
             "secret:cstgtq7mp25c77d05kbg\0",
             "secret:cstgtq7mp25c77d05kbg\n",
             "secret:cstgtq7mp25c77d05kb\u{202e}",

@@ -212,6 +212,8 @@ fn a_failing_hook_tool_fails_the_hook_and_logs_it() {
     );
     assert_eq!(
         out.log_lines(),
-        [format!("ERROR: Uncaught exception while in charm code: {error}")]
+        [format!(
+            "ERROR: Uncaught exception while in charm code: {error}"
+        )]
     );
 }
