@@ -8,6 +8,7 @@
 pub mod charm;
 mod cli;
 pub mod config;
+pub mod container;
 mod dispatch;
 pub mod env;
 pub mod extensions;

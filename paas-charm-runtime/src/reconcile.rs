@@ -41,7 +41,10 @@ impl From<IntegrationError> for HookError {
     fn from(err: IntegrationError) -> Self {
         match err {
             IntegrationError::Tool(e) => HookError::Tool(e),
-            IntegrationError::Pebble(e) => HookError::Pebble(e),
+            IntegrationError::Container(e) => match crate::container::pebble_error(e) {
+                Ok(e) => HookError::Pebble(e),
+                Err(e) => HookError::Pebble(PebbleError::Protocol(e.to_string())),
+            },
             IntegrationError::InvalidData(message) => HookError::Tool(HookToolError::Failed {
                 tool: "integration".into(),
                 message,
@@ -269,7 +272,7 @@ impl Runner<'_> {
             juju: self.juju,
             meta: self.meta,
             framework: framework::facts(self.framework.kind),
-            pebble: self.pebble,
+            container: &mut self.pebble,
             paas_config: &self.paas_config,
             workload: &self.workload,
         }
@@ -614,8 +617,9 @@ impl Runner<'_> {
             self.juju.ctx.unit_number,
         );
         self.pebble.add_layer("charm", &layer, true)?;
-        for (label, extra) in &built.contributions.layers {
-            self.pebble.add_layer(label, extra, true)?;
+        for (label, targets) in &built.contributions.log_forwarding {
+            let extra = crate::container::log_forwarding_layer(targets);
+            self.pebble.add_layer(label, &extra, true)?;
         }
         for (path, content) in &built.contributions.files {
             let options = PushOptions {

@@ -6,6 +6,7 @@
 //! contributes environment variables and other effects (base URL, proxy, files) to the
 //! reconcile. Adding an integration is one module here plus its name in [`KNOWN`].
 
+pub mod container;
 pub mod core;
 pub mod data_common;
 #[cfg(test)]
@@ -23,7 +24,6 @@ use crate::env::url::UrlError;
 use crate::env::Env;
 use crate::juju::{CharmMeta, HookToolError, Juju, Status};
 use crate::paas_config::PaasConfig;
-use crate::pebble::{Layer, Pebble};
 
 /// The integration names the attribute accepts, with the module that implements each.
 /// The macro checks names against this list; keep the two in sync (a test does).
@@ -95,9 +95,9 @@ pub enum IntegrationError {
     /// A hook tool failed: the hook fails (Juju rolls back its relation writes).
     #[error(transparent)]
     Tool(#[from] HookToolError),
-    /// Pebble failed while the integration acted on the workload.
+    /// The workload container failed while the integration acted on it.
     #[error(transparent)]
-    Pebble(#[from] crate::pebble::PebbleError),
+    Container(#[from] container::ContainerError),
 }
 
 /// The workload facts integrations need (ports, metrics) from the validated framework config.
@@ -119,8 +119,8 @@ pub struct Cx<'a> {
     pub meta: &'a CharmMeta,
     /// What the framework tells integrations (container, prefix, COS assets, forms).
     pub framework: &'static FrameworkFacts,
-    /// The workload's Pebble.
-    pub pebble: &'a mut dyn Pebble,
+    /// The workload container.
+    pub container: &'a mut dyn container::Container,
     /// The charm's `paas-config.yaml`.
     pub paas_config: &'a PaasConfig,
     /// Ports and metrics from the framework config.
@@ -244,8 +244,11 @@ pub struct Contributions {
     /// whenever it builds its app object: on every restart, and also before stopping the
     /// services when required integrations are missing.
     pub files: Vec<(String, String)>,
-    /// Extra Pebble layers to add (label, layer), e.g. log forwarding.
-    pub layers: Vec<(String, Layer)>,
+    /// Log forwarding to add (layer label, targets by name); the reconcile makes the layers.
+    pub log_forwarding: Vec<(
+        String,
+        std::collections::BTreeMap<String, container::LogTarget>,
+    )>,
 }
 
 /// HTTP(S) proxy URLs an http-proxy relation provides.

@@ -225,7 +225,7 @@ impl World {
             juju: &mut self.juju,
             meta: &self.meta,
             framework: crate::framework::facts(self.framework.kind),
-            pebble: &mut self.pebble,
+            container: &mut self.pebble,
             paas_config: &self.paas_config,
             workload: &self.workload,
         }
