@@ -53,6 +53,15 @@ impl From<IntegrationError> for HookError {
     }
 }
 
+impl From<django::SuperuserError> for HookError {
+    fn from(err: django::SuperuserError) -> Self {
+        match err {
+            django::SuperuserError::Tool(e) => HookError::Tool(e),
+            django::SuperuserError::SecretStorage(e) => HookError::SecretStorage(e),
+        }
+    }
+}
+
 /// Everything one hook works with.
 pub struct Hook<'a> {
     /// The hook tools.
@@ -793,7 +802,12 @@ impl Runner<'_> {
         }
         let base_url = self.base_url(&built.contributions);
         let env = self.build_env(integrations, &built, &base_url);
-        django::create_superuser(self.juju, self.pebble, self.framework, &env)
+        Ok(django::create_superuser(
+            self.juju,
+            self.pebble,
+            self.framework,
+            &env,
+        )?)
     }
 }
 
