@@ -38,3 +38,23 @@ pub trait Charm: 'static {
 pub fn run_main<C: Charm>() -> ExitCode {
     crate::cli::run::<C>(std::env::args().skip(1).collect())
 }
+
+/// The charm's integrations: the listed ones and the ones every framework charm has.
+pub(crate) fn bind_all<C: Charm>(
+    meta: &crate::juju::CharmMeta,
+) -> (C::Integrations, crate::integration::core::Core) {
+    (
+        C::Integrations::bind(meta),
+        crate::integration::core::Core::bind(meta),
+    )
+}
+
+/// The bound integrations as one list (listed ones first).
+pub(crate) fn all_mut<'a, C: Charm>(
+    listed: &'a mut C::Integrations,
+    core: &'a mut crate::integration::core::Core,
+) -> Vec<&'a mut dyn crate::integration::Integration> {
+    let mut all = listed.integrations_mut();
+    all.extend(core.integrations_mut());
+    all
+}

@@ -3,7 +3,8 @@
 //! An author writes one annotated struct (see [`paas_charm`]); the attribute generates the glue
 //! and this crate holds every behaviour: the Juju hook tools ([`juju`]), the workload's Pebble
 //! ([`pebble`]), the frameworks ([`framework`]), the integrations ([`integration`]), the
-//! reconcile ([`reconcile`]) and the local tools (`simulate`, behind feature `testing`).
+//! reconcile ([`reconcile`]) and the [`simulator`] (`simulate`, `env`, the
+//! authors' harness; behind feature `testing`).
 
 pub mod charm;
 mod cli;
@@ -26,6 +27,8 @@ pub mod state;
 pub mod untrusted;
 pub mod yaml;
 
+#[cfg(feature = "testing")]
+pub mod simulator;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -154,7 +154,10 @@ fn run(
             .map_err(Into::into);
     }
     // paas-charm fails the hook on these while building the charm object; we block instead.
-    let paas_config = match paas_config.and_then(|c| c.check_framework(framework).map(|()| c)) {
+    let paas_config = match paas_config.and_then(|c| {
+        c.check_framework(framework.name, framework.json_logging)
+            .map(|()| c)
+    }) {
         Ok(config) => config,
         Err(err) => {
             return juju

@@ -528,7 +528,7 @@ requires:
                 }))
                 .into_world()
         };
-        let run = |world: crate::testing::simulate::World| {
+        let run = |world: crate::simulator::World| {
             let mut saml = Saml::bind(&world.meta).expect("saml");
             let mut postgresql = Postgresql::bind(&world.meta).expect("postgresql");
             world.run(&mut [&mut saml, &mut postgresql])
