@@ -1,6 +1,4 @@
-//! The `Charm` trait the attribute implements, and the binary's entry point.
-
-use std::process::ExitCode;
+//! The `Charm` trait the attribute implements, and how a charm binds its integrations.
 
 use crate::extensions::{Extensions, NoExtensions};
 use crate::framework::FrameworkKind;
@@ -31,12 +29,6 @@ pub trait Charm: 'static {
     fn extensions() -> &'static dyn Extensions {
         &NoExtensions
     }
-}
-
-/// The charm binary's `main`: under Juju it dispatches the hook; outside Juju it is a local
-/// tool (`simulate <scenario.json>`, `help`).
-pub fn run_main<C: Charm>() -> ExitCode {
-    crate::cli::run::<C>(std::env::args().skip(1).collect())
 }
 
 /// The charm's integrations: the listed ones and the ones every framework charm has.

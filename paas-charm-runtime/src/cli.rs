@@ -22,6 +22,12 @@ const USAGE: &str = "usage:
 bad input (an unusable scenario field or --config value) exits 2 naming the field";
 
 /// Runs the binary with its arguments (without argv\[0\]).
+/// The charm binary's `main`: under Juju it dispatches the hook; outside Juju it is a local
+/// tool (`simulate <scenario.json>`, `help`).
+pub fn run_main<C: Charm>() -> ExitCode {
+    run::<C>(std::env::args().skip(1).collect())
+}
+
 pub fn run<C: Charm>(args: Vec<String>) -> ExitCode {
     match args.first().map(String::as_str) {
         None if std::env::var_os("JUJU_DISPATCH_PATH").is_some() => crate::dispatch::run::<C>(),

@@ -32,12 +32,13 @@ pub mod simulator;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use charm::{run_main, Charm};
+pub use charm::Charm;
+pub use cli::run_main;
 pub use extensions::{Action, Extensions, ExtraAction};
 pub use paas_charm_macros::paas_charm;
 
 /// Items the generated code names. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::charm::run_main;
+    pub use crate::cli::run_main;
 }

@@ -1,10 +1,11 @@
 //! The runtime's modules depend one way (DESIGN.md): mechanism (`juju/`, `pebble/`, `env/`
 //! and the small parsers) ← `integration/` ← `framework/` ← the reconcile ← the entry points
 //! (dispatch, CLI, simulator, harness). This test reads the sources and fails on any `crate::`
-//! path that points up, and on any module but the CLI and the harness entering the simulator.
+//! path that points up, on an import circle through a folder, and on any module but the CLI
+//! and the harness entering the simulator.
 //! Test code (`#[cfg(test)]` modules) may reach anywhere: it exercises the whole stack.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Each top-level module of `src/` and its layer: a module may name only modules of its own
@@ -39,6 +40,17 @@ const LAYERS: &[(&str, u8)] = &[
     ("testing", 4),
     ("lib", 4),
     ("__private", 4),
+];
+
+/// The folders of `src/`: none may reach itself through the others (no import circle).
+const FOLDERS: &[&str] = &[
+    "juju",
+    "pebble",
+    "env",
+    "integration",
+    "framework",
+    "simulator",
+    "testing",
 ];
 
 /// The only modules that may enter the simulator (besides itself).
@@ -158,6 +170,28 @@ fn reaches_inside(code: &str) -> bool {
     })
 }
 
+/// A path from `start` back to itself in the module graph, if there is one.
+fn circle(graph: &BTreeMap<String, BTreeSet<String>>, start: &str) -> Option<Vec<String>> {
+    let mut stack = vec![vec![start.to_owned()]];
+    let mut seen = BTreeSet::new();
+    while let Some(path) = stack.pop() {
+        let last = path.last().expect("non-empty");
+        for next in graph.get(last).into_iter().flatten() {
+            if next == start {
+                let mut found = path.clone();
+                found.push(next.clone());
+                return Some(found);
+            }
+            if seen.insert(next.clone()) {
+                let mut longer = path.clone();
+                longer.push(next.clone());
+                stack.push(longer);
+            }
+        }
+    }
+    None
+}
+
 fn module_of(src: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(src).expect("under src");
     let first = relative.components().next().expect("a component");
@@ -177,6 +211,7 @@ fn modules_depend_one_way() {
     let test_only = test_only_files(&files);
     let mut problems = Vec::new();
     let mut checked = 0;
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for file in files.iter().filter(|f| !test_only.contains(*f)) {
         let module = module_of(&src, file);
         let Some(own) = layer(&module) else {
@@ -186,6 +221,12 @@ fn modules_depend_one_way() {
         let code = production_code(&std::fs::read_to_string(file).expect("readable"));
         checked += 1;
         for named in named_modules(&code) {
+            if named != module {
+                graph
+                    .entry(module.clone())
+                    .or_default()
+                    .insert(named.clone());
+            }
             let Some(theirs) = layer(&named) else {
                 problems.push(format!("{}: names unknown module {named}", file.display()));
                 continue;
@@ -211,6 +252,11 @@ fn modules_depend_one_way() {
         }
     }
     assert!(checked > 50, "only {checked} files checked");
+    for folder in FOLDERS {
+        if let Some(path) = circle(&graph, folder) {
+            problems.push(format!("import circle: {}", path.join(" -> ")));
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -227,4 +273,22 @@ fn the_checker_sees_an_upward_path_and_skips_tests() {
         "use crate::integration::{Integration, IntegrationSet};"
     ));
     assert!(!reaches_inside("use crate::integration::Integration;"));
+    let graph: BTreeMap<String, BTreeSet<String>> = [
+        ("simulator", "charm"),
+        ("charm", "cli"),
+        ("cli", "simulator"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_owned(), BTreeSet::from([b.to_owned()])))
+    .collect();
+    assert_eq!(
+        circle(&graph, "simulator"),
+        Some(vec![
+            "simulator".to_owned(),
+            "charm".to_owned(),
+            "cli".to_owned(),
+            "simulator".to_owned()
+        ])
+    );
+    assert_eq!(circle(&graph, "juju"), None);
 }
