@@ -1,15 +1,12 @@
 //! The workload container integrations act on ([`Container`]), over Pebble: the log targets
 //! integrations forward to become a Pebble layer here, not in the integrations.
 
-use std::collections::BTreeMap;
-
 use crate::integration::container::{Container, ContainerError, LogTarget};
 use crate::pebble::{self, Layer, Pebble, PebbleError};
 
 /// The Pebble layer that forwards logs to `targets`.
 ///
 /// ```
-/// use std::collections::BTreeMap;
 /// use paas_charm_runtime::container::log_forwarding_layer;
 /// use paas_charm_runtime::integration::container::LogTarget;
 ///
@@ -19,11 +16,11 @@ use crate::pebble::{self, Layer, Pebble, PebbleError};
 ///     services: vec!["all".into()],
 ///     ..LogTarget::default()
 /// };
-/// let layer = log_forwarding_layer(&BTreeMap::from([("loki/0".to_owned(), target)]));
+/// let layer = log_forwarding_layer(&[("loki/0".to_owned(), target)]);
 /// assert_eq!(layer.log_targets["loki/0"].r#override, "replace");
 /// assert_eq!(layer.log_targets["loki/0"].r#type, "loki");
 /// ```
-pub fn log_forwarding_layer(targets: &BTreeMap<String, LogTarget>) -> Layer {
+pub fn log_forwarding_layer(targets: &[(String, LogTarget)]) -> Layer {
     let log_targets = targets
         .iter()
         .map(|(name, target)| {
@@ -73,7 +70,7 @@ impl<P: Pebble> Container for P {
     fn forward_logs(
         &mut self,
         label: &str,
-        targets: &BTreeMap<String, LogTarget>,
+        targets: &[(String, LogTarget)],
     ) -> Result<(), ContainerError> {
         self.add_layer(label, &log_forwarding_layer(targets), true)
             .map_err(failed)
@@ -97,7 +94,7 @@ impl Container for &mut (dyn Pebble + '_) {
     fn forward_logs(
         &mut self,
         label: &str,
-        targets: &BTreeMap<String, LogTarget>,
+        targets: &[(String, LogTarget)],
     ) -> Result<(), ContainerError> {
         (**self)
             .add_layer(label, &log_forwarding_layer(targets), true)

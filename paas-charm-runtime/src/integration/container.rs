@@ -18,6 +18,9 @@ pub struct LogTarget {
     pub labels: BTreeMap<String, String>,
 }
 
+/// Log targets by name (Pebble's `log-targets` mapping, which orders them itself).
+pub type LogTargets = Vec<(String, LogTarget)>;
+
 /// A failure of the workload container (the hook fails with it).
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
@@ -31,10 +34,10 @@ pub trait Container {
     /// The names of the log targets in the container's plan.
     fn log_target_names(&mut self) -> Result<Vec<String>, ContainerError>;
 
-    /// Adds (combining) the layer `label` that forwards logs to `targets` (by name).
+    /// Adds (combining) the layer `label` that forwards logs to `targets` (name, target).
     fn forward_logs(
         &mut self,
         label: &str,
-        targets: &BTreeMap<String, LogTarget>,
+        targets: &[(String, LogTarget)],
     ) -> Result<(), ContainerError>;
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::container::LogTarget;
+use super::container::{LogTarget, LogTargets};
 use super::cos::{leader_publish, Topology};
 use super::{Cx, Integration, IntegrationError, Trigger};
 use crate::env::python_json::dumps;
@@ -20,7 +20,7 @@ pub const ENDPOINT: &str = "logging";
 #[derive(Debug, Clone, Default)]
 pub struct Logging {
     /// The container's layer label and the enabled targets, after `load`.
-    layer: Option<(String, BTreeMap<String, LogTarget>)>,
+    layer: Option<(String, LogTargets)>,
 }
 
 impl Integration for Logging {
@@ -64,7 +64,7 @@ impl Integration for Logging {
             let mut targets = enabled_targets(&endpoints, &topology);
             for name in existing {
                 if !endpoints.contains_key(&name) {
-                    targets.insert(name, removed_target());
+                    targets.push((name, removed_target()));
                 }
             }
             let label = layer_label(cx);
@@ -163,10 +163,7 @@ pub fn loki_endpoints(cx: &mut Cx<'_>) -> Result<BTreeMap<String, String>, Integ
 }
 
 /// One enabled loki target per endpoint.
-pub fn enabled_targets(
-    endpoints: &BTreeMap<String, String>,
-    topology: &Topology,
-) -> BTreeMap<String, LogTarget> {
+pub fn enabled_targets(endpoints: &BTreeMap<String, String>, topology: &Topology) -> LogTargets {
     let job = format!("juju_{}", topology.identifier());
     let labels: BTreeMap<String, String> = [
         ("product", "Juju"),

@@ -245,10 +245,7 @@ pub struct Contributions {
     /// services when required integrations are missing.
     pub files: Vec<(String, String)>,
     /// Log forwarding to add (layer label, targets by name); the reconcile makes the layers.
-    pub log_forwarding: Vec<(
-        String,
-        std::collections::BTreeMap<String, container::LogTarget>,
-    )>,
+    pub log_forwarding: Vec<(String, container::LogTargets)>,
 }
 
 /// HTTP(S) proxy URLs an http-proxy relation provides.
