@@ -1,6 +1,4 @@
-//! The `Charm` trait the attribute implements, and the binary's entry point.
-
-use std::process::ExitCode;
+//! The `Charm` trait the attribute implements, and how a charm binds its integrations.
 
 use crate::extensions::{Extensions, NoExtensions};
 use crate::framework::FrameworkKind;
@@ -37,8 +35,22 @@ pub trait Charm: 'static {
     }
 }
 
-/// The charm binary's `main`: under Juju it dispatches the hook; outside Juju it is a local
-/// tool (`simulate <scenario.json>`, `help`).
-pub fn run_main<C: Charm>() -> ExitCode {
-    crate::cli::run::<C>(std::env::args().skip(1).collect())
+/// The charm's integrations: the listed ones and the ones every framework charm has.
+pub(crate) fn bind_all<C: Charm>(
+    meta: &crate::juju::CharmMeta,
+) -> (C::Integrations, crate::integration::core::Core) {
+    (
+        C::Integrations::bind(meta),
+        crate::integration::core::Core::bind(meta),
+    )
+}
+
+/// The bound integrations as one list (listed ones first).
+pub(crate) fn all_mut<'a, C: Charm>(
+    listed: &'a mut C::Integrations,
+    core: &'a mut crate::integration::core::Core,
+) -> Vec<&'a mut dyn crate::integration::Integration> {
+    let mut all = listed.integrations_mut();
+    all.extend(core.integrations_mut());
+    all
 }

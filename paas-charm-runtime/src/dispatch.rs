@@ -104,8 +104,8 @@ pub(crate) fn run_charm<C: Charm>(
     let meta = meta.with_renamed_endpoints(C::ENDPOINTS);
     juju.rename_endpoints(C::ENDPOINTS);
     juju.set_peer_endpoints(meta.peers.keys().cloned());
-    let (mut listed, mut core) = crate::cli::bind_all::<C>(&meta);
-    let mut integrations = crate::cli::all_mut::<C>(&mut listed, &mut core);
+    let (mut listed, mut core) = crate::charm::bind_all::<C>(&meta);
+    let mut integrations = crate::charm::all_mut::<C>(&mut listed, &mut core);
     let hook = Hook {
         juju,
         pebble,

@@ -30,7 +30,8 @@
 //!   ([`pebble`]) only when it changed, setting the same statuses as paas-charm 1.12.
 //! - **Outside Juju** the same binary is a local tool: `metadata` (the charmcraft.yaml sections
 //!   it needs; `--check <file>`, `--json`) and `simulate <scenario.json>` (a hook in an
-//!   in-memory Juju and Pebble, feature `testing`).
+//!   in-memory Juju and Pebble: the [`simulator`], feature `testing`), `env` and the authors'
+//!   harness ([`testing::harness`]).
 //! - **Extending** without forking: [`Extensions`] (extra env, hooks around the reconcile,
 //!   extra actions) and custom [`integration::Integration`] impls, both named in the attribute.
 //!
@@ -42,6 +43,7 @@ pub mod applied;
 pub mod charm;
 mod cli;
 pub mod config;
+pub mod container;
 mod dispatch;
 pub mod env;
 pub mod extensions;
@@ -60,14 +62,17 @@ pub mod untrusted;
 pub mod yaml;
 
 #[cfg(feature = "testing")]
+pub mod simulator;
+#[cfg(feature = "testing")]
 pub mod testing;
 
-pub use charm::{run_main, Charm};
+pub use charm::Charm;
+pub use cli::run_main;
 pub use extensions::{Action, Extensions, ExtraAction};
 pub use paas_charm_macros::paas_charm;
 
 /// Items the generated code names. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::charm::run_main;
+    pub use crate::cli::run_main;
 }

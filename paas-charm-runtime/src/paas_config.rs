@@ -7,7 +7,6 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::config::{ConfigError, Problem};
-use crate::framework::FrameworkInfo;
 
 /// The framework log format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -118,10 +117,15 @@ impl PaasConfig {
         Ok(config)
     }
 
-    /// Rejects JSON logging on frameworks without it.
-    pub fn check_framework(&self, framework: &FrameworkInfo) -> Result<(), PaasConfigError> {
-        if self.logging_format == LoggingFormat::Json && !framework.json_logging {
-            return Err(PaasConfigError::JsonLoggingUnsupported(framework.name));
+    /// Rejects JSON logging on frameworks without it (`framework`: the framework's name,
+    /// `json_logging`: whether it supports JSON logging).
+    pub fn check_framework(
+        &self,
+        framework: &'static str,
+        json_logging: bool,
+    ) -> Result<(), PaasConfigError> {
+        if self.logging_format == LoggingFormat::Json && !json_logging {
+            return Err(PaasConfigError::JsonLoggingUnsupported(framework));
         }
         Ok(())
     }
@@ -291,7 +295,6 @@ fn valid_target(target: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::FrameworkKind;
 
     const FLASK_EXAMPLE: &str = r#"
 framework_logging_format: json
@@ -325,9 +328,9 @@ prometheus:
                 ("env".into(), "example".into())
             ])
         );
-        assert!(config.check_framework(FrameworkKind::Flask.info()).is_ok());
+        assert!(config.check_framework("flask", true).is_ok());
         assert_eq!(
-            config.check_framework(FrameworkKind::Go.info()).unwrap_err().to_string(),
+            config.check_framework("go", false).unwrap_err().to_string(),
             "framework_logging_format 'LoggingFormat.JSON' is not supported for the 'go' framework. Supported frameworks: ['django', 'fastapi', 'flask']."
         );
     }

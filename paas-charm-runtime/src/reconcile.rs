@@ -42,11 +42,23 @@ impl From<IntegrationError> for HookError {
     fn from(err: IntegrationError) -> Self {
         match err {
             IntegrationError::Tool(e) => HookError::Tool(e),
-            IntegrationError::Pebble(e) => HookError::Pebble(e),
+            IntegrationError::Container(e) => match crate::container::pebble_error(e) {
+                Ok(e) => HookError::Pebble(e),
+                Err(e) => HookError::Pebble(PebbleError::Protocol(e.to_string())),
+            },
             IntegrationError::InvalidData(message) => HookError::Tool(HookToolError::Failed {
                 tool: "integration".into(),
                 message,
             }),
+        }
+    }
+}
+
+impl From<django::SuperuserError> for HookError {
+    fn from(err: django::SuperuserError) -> Self {
+        match err {
+            django::SuperuserError::Tool(e) => HookError::Tool(e),
+            django::SuperuserError::SecretStorage(e) => HookError::SecretStorage(e),
         }
     }
 }
@@ -143,7 +155,10 @@ fn run(
             .map_err(Into::into);
     }
     // paas-charm fails the hook on these while building the charm object; we block instead.
-    let paas_config = match paas_config.and_then(|c| c.check_framework(framework).map(|()| c)) {
+    let paas_config = match paas_config.and_then(|c| {
+        c.check_framework(framework.name, framework.json_logging)
+            .map(|()| c)
+    }) {
         Ok(config) => config,
         Err(err) => {
             return juju
@@ -276,8 +291,8 @@ impl Runner<'_> {
         Cx {
             juju: self.juju,
             meta: self.meta,
-            framework: self.framework,
-            pebble: self.pebble,
+            framework: framework::facts(self.framework.kind),
+            container: &mut self.pebble,
             paas_config: &self.paas_config,
             workload: &self.workload,
         }
@@ -499,7 +514,7 @@ impl Runner<'_> {
         ordered.sort_by_key(|i| rank(ENV_ORDER, i.name()));
         for integration in ordered {
             env.attribute_integration(integration.name());
-            integration.env(framework, &mut env);
+            framework::integration_env(framework, &**integration, &mut env);
         }
         env.attribute(Source::Framework);
         framework::finish_env(
@@ -703,9 +718,9 @@ impl Runner<'_> {
                 parts.push(name.into_bytes());
                 parts.push(value.into_bytes());
             }
-            for (label, extra) in &built.contributions.layers {
+            for (label, targets) in &built.contributions.log_forwarding {
                 parts.push(label.as_bytes().to_vec());
-                parts.push(yaml(extra));
+                parts.push(yaml(&crate::container::log_forwarding_layer(targets)));
             }
             for (path, content) in built.contributions.files.iter().chain(&workload_files) {
                 parts.push(path.as_bytes().to_vec());
@@ -720,8 +735,9 @@ impl Runner<'_> {
         let loaded = record.and_then(|r| r.gunicorn.clone());
         self.forget_applied()?;
         self.pebble.add_layer("charm", &layer, true)?;
-        for (label, extra) in &built.contributions.layers {
-            self.pebble.add_layer(label, extra, true)?;
+        for (label, targets) in &built.contributions.log_forwarding {
+            let extra = crate::container::log_forwarding_layer(targets);
+            self.pebble.add_layer(label, &extra, true)?;
         }
         for (path, content) in built.contributions.files.iter().chain(&workload_files) {
             let options = PushOptions {
@@ -909,7 +925,12 @@ impl Runner<'_> {
         }
         let base_url = self.base_url(&built.contributions);
         let env = self.build_env(integrations, &built, &base_url);
-        django::create_superuser(self.juju, self.pebble, self.framework, &env)
+        Ok(django::create_superuser(
+            self.juju,
+            self.pebble,
+            self.framework,
+            &env,
+        )?)
     }
 }
 

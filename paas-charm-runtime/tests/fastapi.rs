@@ -6,7 +6,7 @@
 use paas_charm_runtime::integration::core::Core;
 use paas_charm_runtime::integration::database::{Mysql, Postgresql};
 use paas_charm_runtime::integration::{Integration, IntegrationSet};
-use paas_charm_runtime::testing::simulate::{Scenario, World};
+use paas_charm_runtime::simulator::{Scenario, World};
 use serde_json::{json, Value};
 
 fn scenario(name: &str) -> Value {

@@ -11,7 +11,7 @@ use paas_charm_runtime::integration::saml::Saml;
 use paas_charm_runtime::integration::smtp::Smtp;
 use paas_charm_runtime::integration::tracing::Tracing;
 use paas_charm_runtime::integration::{Integration, IntegrationSet};
-use paas_charm_runtime::testing::simulate::{Scenario, World};
+use paas_charm_runtime::simulator::{Scenario, World};
 use serde_json::{json, Value};
 
 fn scenario(name: &str) -> Value {

@@ -3,7 +3,6 @@
 //! which the app gets as `AUDIT_LOG_URL`.
 
 use paas_charm_runtime::env::Env;
-use paas_charm_runtime::framework::FrameworkInfo;
 use paas_charm_runtime::integration::{Cx, Integration, IntegrationError, Trigger};
 use paas_charm_runtime::juju::{CharmMeta, Event, RelationEventKind, Scope};
 
@@ -81,7 +80,7 @@ impl Integration for AuditLog {
         self.url.is_some()
     }
 
-    fn env(&self, _framework: &FrameworkInfo, env: &mut Env) {
+    fn env(&self, env: &mut Env) {
         if let Some(url) = &self.url {
             env.set("AUDIT_LOG_URL", url);
         }

@@ -13,9 +13,8 @@ use crate::env::url::urlparse;
 use crate::env::Env;
 use crate::framework::FrameworkInfo;
 use crate::integration::Integration;
-use crate::juju::{Bag, ConfigValues, Juju, Status};
+use crate::juju::{Bag, ConfigValues, HookToolError, Juju, Status};
 use crate::pebble::{ExecRequest, Pebble};
-use crate::reconcile::HookError;
 use crate::secret_storage::{token_urlsafe, SecretStorageError};
 
 /// The fields of paas-charm's Django config model (user options renamed onto them are dropped).
@@ -116,6 +115,17 @@ pub fn blocked(integrations: &[&mut dyn Integration]) -> Option<Status> {
     (!has_database).then(|| Status::blocked(DATABASE_REQUIRED))
 }
 
+/// Why the `create-superuser` action could not finish (the hook fails).
+#[derive(Debug, thiserror::Error)]
+pub enum SuperuserError {
+    /// A hook tool failed.
+    #[error(transparent)]
+    Tool(#[from] HookToolError),
+    /// No password could be generated.
+    #[error(transparent)]
+    SecretStorage(#[from] SecretStorageError),
+}
+
 /// The `create-superuser` action once readiness was judged: runs
 /// `python3 manage.py createsuperuser --noinput` with a fresh password and the app's
 /// environment, and returns the password (frameworks.md §13.2).
@@ -124,7 +134,7 @@ pub fn create_superuser(
     pebble: &mut dyn Pebble,
     framework: &FrameworkInfo,
     env: &Env,
-) -> Result<(), HookError> {
+) -> Result<(), SuperuserError> {
     let params = juju.action_params()?;
     let param = |name: &str| params.get(name).and_then(Value::as_str).map(str::to_owned);
     let (Some(username), Some(email)) = (param("username"), param("email")) else {
@@ -132,8 +142,7 @@ pub fn create_superuser(
         juju.action_fail("create-superuser needs the string parameters username and email")?;
         return Ok(());
     };
-    let password =
-        token_urlsafe(16).map_err(|e| HookError::SecretStorage(SecretStorageError::Random(e)))?;
+    let password = token_urlsafe(16).map_err(SecretStorageError::Random)?;
     let mut environment = BTreeMap::from([
         ("DJANGO_SUPERUSER_PASSWORD".to_owned(), password.clone()),
         ("DJANGO_SUPERUSER_USERNAME".to_owned(), username),

@@ -1,6 +1,7 @@
 //! The six frameworks: their fixed identity (container, service, directories, prefixes) and
 //! their behaviour (options, env, layer, files), one module each.
 
+pub mod cos_assets;
 pub mod django;
 pub mod expressjs;
 pub mod fastapi;
@@ -10,6 +11,7 @@ pub mod gunicorn;
 pub mod log_dir;
 pub mod options;
 pub mod spring_boot;
+pub mod spring_properties;
 #[cfg(test)]
 pub(crate) mod test_world;
 
@@ -17,7 +19,7 @@ use std::fmt;
 
 use crate::config::ConfigError;
 use crate::env::Env;
-use crate::integration::{Contributions, Integration, WorkloadFacts};
+use crate::integration::{Contributions, FrameworkFacts, Integration, OwnVariables, WorkloadFacts};
 use crate::juju::{ConfigValues, Status};
 use crate::paas_config::PaasConfig;
 
@@ -279,6 +281,46 @@ pub fn finish_env(
 ) {
     if kind == FrameworkKind::SpringBoot {
         spring_boot::finish_env(workload, contributions.tracing_ready, env);
+    }
+}
+
+/// What the framework tells integrations: its container and prefix, the COS files it ships,
+/// and the forms in which it takes their data.
+pub fn facts(kind: FrameworkKind) -> &'static FrameworkFacts {
+    macro_rules! facts {
+        ($info:expr, $forms:expr) => {{
+            static FACTS: FrameworkFacts = FrameworkFacts {
+                container: $info.container,
+                config_prefix: $info.config_prefix,
+                cos_assets: cos_assets::of($info.kind),
+                forms: &$forms,
+            };
+            &FACTS
+        }};
+    }
+    match kind {
+        FrameworkKind::Flask => facts!(FLASK, OwnVariables),
+        FrameworkKind::Django => facts!(DJANGO, OwnVariables),
+        FrameworkKind::FastApi => facts!(FASTAPI, OwnVariables),
+        FrameworkKind::Go => facts!(GO, OwnVariables),
+        FrameworkKind::ExpressJs => facts!(EXPRESSJS, OwnVariables),
+        FrameworkKind::SpringBoot => facts!(SPRING_BOOT, spring_properties::SpringForms),
+    }
+}
+
+/// One integration's part of the environment: its own variables, or the framework's forms of
+/// its data (Spring Boot's properties), or both (frameworks.md §5.1 step 8).
+pub fn integration_env(info: &FrameworkInfo, integration: &dyn Integration, env: &mut Env) {
+    let provided = match info.kind {
+        FrameworkKind::SpringBoot => integration.provided(),
+        _ => None,
+    };
+    let forms = facts(info.kind).forms;
+    if !provided.as_ref().is_some_and(|data| forms.replaces(data)) {
+        integration.env(env);
+    }
+    if let Some(data) = &provided {
+        spring_properties::render(data, env);
     }
 }
 

@@ -8,7 +8,7 @@ use crate::integration::core::Core;
 use crate::integration::database::{Mongodb, Mysql, Postgresql};
 use crate::integration::oauth::OAuth;
 use crate::integration::{Integration, IntegrationSet};
-use crate::testing::simulate::{Scenario, World};
+use crate::simulator::{Scenario, World};
 
 /// A scenario under construction (leader unit 0 of `<charm name>`, peer key `test`).
 pub(crate) struct ScenarioBuilder {

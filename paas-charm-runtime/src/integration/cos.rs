@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::{json, Map, Value};
 
 use super::{Cx, IntegrationError};
-use crate::framework::{FrameworkInfo, FrameworkKind};
+
 use crate::juju::{Juju, Scope};
 
 /// The charm's Juju topology (model, model uuid, application, unit, charm name).
@@ -108,62 +108,25 @@ pub const COS_KINDS: &[&str] = &[
     "prometheus_alert_rules",
 ];
 
-/// The files paas-charm 1.12.3 ships for a framework under `kind` (its
-/// `paas_charm/<framework>/cos/<kind>/`): (file name, bytes), byte-identical to the wheel's.
-/// Every framework has a dashboard; Flask and Django also have an alert rule; the
-/// `loki_alert_rules` folders hold only `.gitkeep`, which no library reads.
+/// The files a framework ships under `kind` (`assets`: its [`super::FrameworkFacts::cos_assets`],
+/// paas-charm 1.12.3's `paas_charm/<framework>/cos/<kind>/`): (file name, bytes).
 ///
 /// ```
-/// use paas_charm_runtime::framework::FrameworkKind;
 /// use paas_charm_runtime::integration::cos::bundled_files;
 ///
-/// let go = FrameworkKind::Go.info();
-/// let names: Vec<String> = bundled_files(go, "grafana_dashboards")
+/// let assets: &[(&str, &str, &[u8])] = &[("grafana_dashboards", "go.json", b"{}")];
+/// let names: Vec<String> = bundled_files(assets, "grafana_dashboards")
 ///     .into_iter()
 ///     .map(|(name, _)| name)
 ///     .collect();
 /// assert_eq!(names, ["go.json"]);
-/// assert!(bundled_files(go, "prometheus_alert_rules").is_empty());
+/// assert!(bundled_files(assets, "prometheus_alert_rules").is_empty());
 /// ```
-pub fn bundled_files(framework: &FrameworkInfo, kind: &str) -> Vec<(String, Vec<u8>)> {
-    let files: &[(&str, &[u8])] = match (kind, framework.kind) {
-        ("grafana_dashboards", FrameworkKind::Flask) => &[(
-            "flask.json",
-            include_bytes!("../../assets/cos/grafana_dashboards/flask.json"),
-        )],
-        ("grafana_dashboards", FrameworkKind::Django) => &[(
-            "django.json",
-            include_bytes!("../../assets/cos/grafana_dashboards/django.json"),
-        )],
-        ("grafana_dashboards", FrameworkKind::FastApi) => &[(
-            "fastapi.json",
-            include_bytes!("../../assets/cos/grafana_dashboards/fastapi.json"),
-        )],
-        ("grafana_dashboards", FrameworkKind::Go) => &[(
-            "go.json",
-            include_bytes!("../../assets/cos/grafana_dashboards/go.json"),
-        )],
-        ("grafana_dashboards", FrameworkKind::ExpressJs) => &[(
-            "expressjs.json",
-            include_bytes!("../../assets/cos/grafana_dashboards/expressjs.json"),
-        )],
-        ("grafana_dashboards", FrameworkKind::SpringBoot) => &[(
-            "spring_boot.json",
-            include_bytes!("../../assets/cos/grafana_dashboards/spring_boot.json"),
-        )],
-        ("prometheus_alert_rules", FrameworkKind::Flask) => &[(
-            "flask.rule",
-            include_bytes!("../../assets/cos/prometheus_alert_rules/flask.rule"),
-        )],
-        ("prometheus_alert_rules", FrameworkKind::Django) => &[(
-            "django.rule",
-            include_bytes!("../../assets/cos/prometheus_alert_rules/django.rule"),
-        )],
-        _ => &[],
-    };
-    files
+pub fn bundled_files(assets: &[(&str, &str, &[u8])], kind: &str) -> Vec<(String, Vec<u8>)> {
+    assets
         .iter()
-        .map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec()))
+        .filter(|(k, _, _)| *k == kind)
+        .map(|(_, name, bytes)| ((*name).to_owned(), bytes.to_vec()))
         .collect()
 }
 
@@ -199,11 +162,11 @@ pub fn custom_files(charm_dir: &Path, kind: &str) -> Vec<(String, Vec<u8>)> {
 
 /// The merged COS directory's files of `kind`: bundled then custom, sorted by file name.
 pub fn merged_files(
-    framework: &FrameworkInfo,
+    assets: &[(&str, &str, &[u8])],
     charm_dir: &Path,
     kind: &str,
 ) -> Vec<(String, Vec<u8>)> {
-    let mut files = bundled_files(framework, kind);
+    let mut files = bundled_files(assets, kind);
     files.extend(custom_files(charm_dir, kind));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
@@ -249,12 +212,12 @@ fn finish_group(group: &mut Map<String, Value>, name: &str, topology: &Topology)
 /// `prometheus_alert_rules` (official `groups:` format or a single rule), then cosl's generic
 /// `HostHealth` group. Files that are not YAML rules are skipped, as cosl does.
 pub fn prometheus_alert_rules(
-    framework: &FrameworkInfo,
+    assets: &[(&str, &str, &[u8])],
     charm_dir: &Path,
     topology: &Topology,
 ) -> Value {
     let mut groups = Vec::new();
-    let files = merged_files(framework, charm_dir, "prometheus_alert_rules");
+    let files = merged_files(assets, charm_dir, "prometheus_alert_rules");
     for suffix in [".rule", ".rules", ".yml", ".yaml"] {
         for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(suffix)) {
             let Ok(text) = std::str::from_utf8(bytes) else {
@@ -325,6 +288,7 @@ fn host_health_group() -> Map<String, Value> {
 
 #[cfg(test)]
 mod tests {
+    use crate::framework::{cos_assets, FrameworkKind};
     use std::io::Read;
 
     use base64::Engine;
@@ -387,7 +351,7 @@ mod tests {
             ),
         ];
         for (kind, stem, sha) in expected {
-            let files = bundled_files(kind.info(), "grafana_dashboards");
+            let files = bundled_files(cos_assets::of(kind), "grafana_dashboards");
             assert_eq!(files.len(), 1, "{stem}");
             assert_eq!(files[0].0, format!("{stem}.json"));
             assert_eq!(sha256_hex(&files[0].1), sha, "{stem}");
@@ -403,13 +367,13 @@ mod tests {
                 .expect("xz");
             assert_eq!(raw, files[0].1, "{stem}");
         }
-        let go = bundled_files(FrameworkKind::Go.info(), "grafana_dashboards");
+        let go = bundled_files(cos_assets::of(FrameworkKind::Go), "grafana_dashboards");
         let value = dashboards_value(&go, &topology("go-k8s")).expect("dashboards");
         assert_eq!(
             value["templates"]["file:go"]["dashboard_alt_uid"],
             "7d33d40ec7adf982"
         );
-        let fastapi = bundled_files(FrameworkKind::FastApi.info(), "grafana_dashboards");
+        let fastapi = bundled_files(cos_assets::of(FrameworkKind::FastApi), "grafana_dashboards");
         let value = dashboards_value(&fastapi, &topology("fastapi-k8s")).expect("dashboards");
         assert_eq!(
             value["templates"]["file:fastapi"]["dashboard_alt_uid"],
@@ -431,12 +395,15 @@ mod tests {
             ),
         ];
         for (kind, sha) in expected {
-            let files = bundled_files(kind.info(), "prometheus_alert_rules");
+            let files = bundled_files(cos_assets::of(kind), "prometheus_alert_rules");
             assert_eq!(files.len(), 1);
             assert_eq!(sha256_hex(&files[0].1), sha);
         }
-        let rules =
-            prometheus_alert_rules(FrameworkKind::Django.info(), &dir, &topology("django-k8s"));
+        let rules = prometheus_alert_rules(
+            cos_assets::of(FrameworkKind::Django),
+            &dir,
+            &topology("django-k8s"),
+        );
         let names: Vec<&str> = rules["groups"]
             .as_array()
             .expect("groups")
@@ -463,13 +430,13 @@ mod tests {
             FrameworkKind::SpringBoot,
         ] {
             let app = format!("{}-k8s", kind.info().name);
-            let rules = prometheus_alert_rules(kind.info(), &dir, &topology(&app));
+            let rules = prometheus_alert_rules(cos_assets::of(kind), &dir, &topology(&app));
             let groups = rules["groups"].as_array().expect("groups");
             assert_eq!(groups.len(), 1, "{app}");
             assert!(groups[0]["name"]
                 .as_str()
                 .is_some_and(|n| n.ends_with("_HostHealth_rules")));
-            assert!(bundled_files(kind.info(), "loki_alert_rules").is_empty());
+            assert!(bundled_files(cos_assets::of(kind), "loki_alert_rules").is_empty());
         }
     }
 }

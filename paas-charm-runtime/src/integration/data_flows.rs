@@ -11,7 +11,7 @@ use crate::integration::s3::S3;
 use crate::integration::valkey::Valkey;
 use crate::integration::{Integration, IntegrationSet};
 use crate::juju::CharmMeta;
-use crate::testing::simulate::World;
+use crate::simulator::World;
 
 /// A Flask scenario whose metadata declares every integration endpoint (all optional).
 const BASE: &str = include_str!("../../../tests/scenarios/flask/flask_redis_leader_host.json");
@@ -374,9 +374,9 @@ mod other_frameworks {
     use crate::integration::{rank, IntegrationSet, WorkloadFacts, ENV_ORDER};
     use crate::juju::{Event, Juju};
     use crate::paas_config::PaasConfig;
+    use crate::simulator::{Scenario, World};
     use crate::testing::juju::{MemoryBackend, MemoryRelation, MemorySecret};
     use crate::testing::pebble::MemoryPebble;
-    use crate::testing::simulate::{Scenario, World};
 
     /// Variables the data integrations own.
     const PREFIXES: &[&str] = &[
@@ -457,7 +457,7 @@ mod other_frameworks {
         let mut env = Env::new();
         for integration in ordered {
             integration.load(&mut world.cx()).expect("valid data");
-            integration.env(world.framework, &mut env);
+            crate::framework::integration_env(world.framework, integration, &mut env);
         }
         world.juju.flush().expect("flush");
 

@@ -58,7 +58,7 @@ fn env_of<I: Integration>(kind: FrameworkKind, provider: &Provider) -> BTreeMap<
         .expect("valid relation data");
     assert!(integration.is_ready());
     let mut env = Env::new();
-    integration.env(world.framework, &mut env);
+    crate::framework::integration_env(world.framework, &integration, &mut env);
     env_pairs(&env).into_iter().collect()
 }
 

@@ -1,15 +1,14 @@
 //! PostgreSQL, MySQL and MongoDB (integrations.md §2.1, §3, §5.4): the data_platform_libs v0
 //! `DatabaseRequires` protocol as paas-charm 1.12.3 uses it, one implementation for the three.
 
-use crate::env::url::{decompose, urlparse, UrlError};
+use crate::env::url::decompose;
 use crate::env::Env;
-use crate::framework::{FrameworkInfo, FrameworkKind};
 use crate::integration::data_common::unparsable_url;
 use crate::integration::data_interfaces::{
     diff_and_snapshot, fetch_fields, json_list, register_new_secrets, PROVIDED_SECRETS,
     REQUESTED_SECRETS,
 };
-use crate::integration::{Cx, Integration, IntegrationError, Trigger};
+use crate::integration::{Cx, Integration, IntegrationError, Provided, Trigger};
 use crate::juju::{CharmMeta, Event, RelationEventKind, Scope};
 
 /// Which database.
@@ -171,45 +170,17 @@ impl Database {
             parts.iter().for_each(|p| uri.push_str(p));
             uri
         };
-        self.vars = self
-            .env_vars(cx.framework, &uris)
-            .map_err(|err| unparsable_url(endpoint, "connection URI", &err))?;
+        let unparsable = |err| unparsable_url(endpoint, "connection URI", &err);
+        let prefix = format!("{}_DB", endpoint.to_uppercase());
+        let vars = decompose(&prefix, &uris, true).map_err(unparsable)?;
+        let provided = Provided::Database {
+            endpoint,
+            uris: &uris,
+        };
+        cx.framework.check(&provided, unparsable)?;
+        self.vars = vars;
         self.uris = Some(uris);
         Ok(())
-    }
-
-    fn env_vars(
-        &self,
-        framework: &FrameworkInfo,
-        uris: &str,
-    ) -> Result<Vec<(String, String)>, UrlError> {
-        let endpoint = self.kind.endpoint();
-        let prefix = format!("{}_DB", endpoint.to_uppercase());
-        let mut vars = decompose(&prefix, uris, true)?;
-        if framework.kind != FrameworkKind::SpringBoot {
-            return Ok(vars);
-        }
-        let uri = uris.split(',').next().unwrap_or_default();
-        if self.kind == DbKind::Mongodb {
-            return Ok(vec![("spring.data.mongodb.uri".into(), uri.into())]);
-        }
-        let parsed = urlparse(uri)?;
-        let port = parsed
-            .port()?
-            .map_or_else(|| "None".to_owned(), |p| p.to_string());
-        let hostname = parsed.hostname().unwrap_or_else(|| "None".into());
-        vars.push((
-            "spring.datasource.url".into(),
-            format!("jdbc:{}://{hostname}:{port}{}", parsed.scheme, parsed.path),
-        ));
-        vars.push(("spring.jpa.hibernate.ddl-auto".into(), "none".into()));
-        if let Some(username) = parsed.username().filter(|u| !u.is_empty()) {
-            vars.push(("spring.datasource.username".into(), username.into()));
-        }
-        if let Some(password) = parsed.password().filter(|p| !p.is_empty()) {
-            vars.push(("spring.datasource.password".into(), password.into()));
-        }
-        Ok(vars)
     }
 }
 
@@ -244,10 +215,18 @@ macro_rules! database_integration {
                 self.0.uris.is_some()
             }
 
-            fn env(&self, _framework: &FrameworkInfo, env: &mut Env) {
+            fn env(&self, env: &mut Env) {
                 for (name, value) in &self.0.vars {
                     env.set(name.clone(), value.clone());
                 }
+            }
+
+            fn provided(&self) -> Option<Provided<'_>> {
+                let uris = self.0.uris.as_deref()?;
+                Some(Provided::Database {
+                    endpoint: $kind.endpoint(),
+                    uris,
+                })
             }
         }
     };
@@ -272,6 +251,7 @@ database_integration!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::FrameworkKind;
     use crate::integration::test_support::*;
     use crate::testing::juju::MemoryBackend;
 
@@ -1082,7 +1062,7 @@ mod tests {
                 Some(expected) => {
                     result.unwrap();
                     let mut env = Env::new();
-                    db.env(world.framework, &mut env);
+                    crate::framework::integration_env(world.framework, &db, &mut env);
                     assert_eq!(env.get("MYSQL_DB_PASSWORD").as_deref(), Some(expected));
                     assert_eq!(env.get("MYSQL_DB_HOSTNAME").as_deref(), Some("db"));
                 }

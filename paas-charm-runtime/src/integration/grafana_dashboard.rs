@@ -52,7 +52,11 @@ impl Integration for GrafanaDashboard {
 pub fn publish(cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
     let relations: Vec<u32> = cx.juju.relations(ENDPOINT)?.iter().map(|r| r.id).collect();
     leader_publish(cx, &relations, |cx, topology| {
-        let files = merged_files(cx.framework, &cx.juju.ctx.charm_dir, "grafana_dashboards");
+        let files = merged_files(
+            cx.framework.cos_assets,
+            &cx.juju.ctx.charm_dir,
+            "grafana_dashboards",
+        );
         let dashboards = dashboards_value(&files, topology)?;
         Ok(vec![("dashboards".to_owned(), dumps(&dashboards))])
     })

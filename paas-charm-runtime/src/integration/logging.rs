@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::container::{LogTarget, LogTargets};
 use super::cos::{leader_publish, Topology};
 use super::{Cx, Integration, IntegrationError, Trigger};
 use crate::env::python_json::dumps;
 use crate::juju::{CharmMeta, Event, RelationEventKind, WorkloadEventKind};
-use crate::pebble::{Layer, LogTarget};
 
 /// The endpoint name.
 pub const ENDPOINT: &str = "logging";
@@ -19,8 +19,8 @@ pub const ENDPOINT: &str = "logging";
 /// The Loki log forwarder.
 #[derive(Debug, Clone, Default)]
 pub struct Logging {
-    /// The container's layer label and the layer of enabled targets, after `load`.
-    layer: Option<(String, Layer)>,
+    /// The container's layer label and the enabled targets, after `load`.
+    layer: Option<(String, LogTargets)>,
 }
 
 impl Integration for Logging {
@@ -59,15 +59,16 @@ impl Integration for Logging {
             return Ok(Vec::new());
         }
         let topology = Topology::of_charm(cx);
-        if cx.pebble.can_connect() {
-            let existing: Vec<String> = cx.pebble.plan()?.log_targets.into_keys().collect();
-            let mut layer = enabled_layer(&endpoints, &topology);
+        if cx.container.can_connect() {
+            let existing = cx.container.log_target_names()?;
+            let mut targets = enabled_targets(&endpoints, &topology);
             for name in existing {
                 if !endpoints.contains_key(&name) {
-                    layer.log_targets.insert(name, removed_target());
+                    targets.push((name, removed_target()));
                 }
             }
-            cx.pebble.add_layer(&layer_label(cx), &layer, true)?;
+            let label = layer_label(cx);
+            cx.container.forward_logs(&label, &targets)?;
         }
         if write_app {
             // `_handle_alert_rules(event.relation)`: only the relation of this hook, and not
@@ -97,7 +98,7 @@ impl Integration for Logging {
         let endpoints = loki_endpoints(cx)?;
         if !endpoints.is_empty() {
             let topology = Topology::of_charm(cx);
-            self.layer = Some((layer_label(cx), enabled_layer(&endpoints, &topology)));
+            self.layer = Some((layer_label(cx), enabled_targets(&endpoints, &topology)));
         }
         Ok(())
     }
@@ -161,8 +162,8 @@ pub fn loki_endpoints(cx: &mut Cx<'_>) -> Result<BTreeMap<String, String>, Integ
     Ok(out)
 }
 
-/// The layer with one enabled loki target per endpoint.
-pub fn enabled_layer(endpoints: &BTreeMap<String, String>, topology: &Topology) -> Layer {
+/// One enabled loki target per endpoint.
+pub fn enabled_targets(endpoints: &BTreeMap<String, String>, topology: &Topology) -> LogTargets {
     let job = format!("juju_{}", topology.identifier());
     let labels: BTreeMap<String, String> = [
         ("product", "Juju"),
@@ -176,31 +177,24 @@ pub fn enabled_layer(endpoints: &BTreeMap<String, String>, topology: &Topology) 
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
-    let log_targets = endpoints
+    endpoints
         .iter()
         .map(|(unit, url)| {
             let target = LogTarget {
-                r#override: "replace".into(),
-                r#type: "loki".into(),
+                kind: "loki".into(),
                 location: url.clone(),
                 services: vec!["all".into()],
                 labels: labels.clone(),
-                ..LogTarget::default()
             };
             (unit.clone(), target)
         })
-        .collect();
-    Layer {
-        log_targets,
-        ..Layer::default()
-    }
+        .collect()
 }
 
 /// A target whose endpoint went away: disabled.
 fn removed_target() -> LogTarget {
     LogTarget {
-        r#override: "replace".into(),
-        r#type: "loki".into(),
+        kind: "loki".into(),
         location: "(removed)".into(),
         services: vec!["-all".into()],
         ..LogTarget::default()
@@ -261,7 +255,7 @@ mod tests {
         // Only the library's own events write the layer; a reconcile adds nothing.
         let mut out = crate::integration::Contributions::default();
         l.contribute(&mut out);
-        assert!(out.layers.is_empty());
+        assert!(out.log_forwarding.is_empty());
     }
 
     /// The library writes `metadata`/`alert_rules` into the hook's relation only; a second

@@ -85,7 +85,7 @@ pub fn publish(cx: &mut Cx<'_>, with_app: bool) -> Result<(), IntegrationError> 
             (
                 "alert_rules".to_owned(),
                 dumps(&prometheus_alert_rules(
-                    cx.framework,
+                    cx.framework.cos_assets,
                     &cx.juju.ctx.charm_dir,
                     topology,
                 )),

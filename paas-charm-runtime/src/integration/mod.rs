@@ -6,6 +6,7 @@
 //! contributes environment variables and other effects (base URL, proxy, files) to the
 //! reconcile. Adding an integration is one module here plus its name in [`KNOWN`].
 
+pub mod container;
 pub mod core;
 pub mod data_common;
 #[cfg(test)]
@@ -19,11 +20,10 @@ pub mod redis;
 pub mod s3;
 pub mod valkey;
 
+use crate::env::url::UrlError;
 use crate::env::Env;
-use crate::framework::FrameworkInfo;
 use crate::juju::{CharmMeta, HookToolError, Juju, Status};
 use crate::paas_config::PaasConfig;
-use crate::pebble::{Layer, Pebble};
 
 /// The integration names the attribute accepts, with the module that implements each.
 /// The macro checks names against this list; keep the two in sync (a test does).
@@ -95,9 +95,9 @@ pub enum IntegrationError {
     /// A hook tool failed: the hook fails (Juju rolls back its relation writes).
     #[error(transparent)]
     Tool(#[from] HookToolError),
-    /// Pebble failed while the integration acted on the workload.
+    /// The workload container failed while the integration acted on it.
     #[error(transparent)]
-    Pebble(#[from] crate::pebble::PebbleError),
+    Container(#[from] container::ContainerError),
 }
 
 /// The workload facts integrations need (ports, metrics) from the validated framework config.
@@ -117,15 +117,119 @@ pub struct Cx<'a> {
     pub juju: &'a mut Juju,
     /// The charm metadata.
     pub meta: &'a CharmMeta,
-    /// The framework.
-    pub framework: &'static FrameworkInfo,
-    /// The workload's Pebble.
-    pub pebble: &'a mut dyn Pebble,
+    /// What the framework tells integrations (container, prefix, COS assets, forms).
+    pub framework: &'static FrameworkFacts,
+    /// The workload container.
+    pub container: &'a mut dyn container::Container,
     /// The charm's `paas-config.yaml`.
     pub paas_config: &'a PaasConfig,
     /// Ports and metrics from the framework config.
     pub workload: &'a WorkloadFacts,
 }
+
+/// What integrations are told of the workload's framework. They know no framework by name:
+/// the framework hands them these facts, and renders their [`Provided`] data in its own forms.
+pub struct FrameworkFacts {
+    /// The workload container (the log-forwarding layer's label).
+    pub container: &'static str,
+    /// The framework's config prefix (`FLASK_`), which OAuth's variables carry.
+    pub config_prefix: &'static str,
+    /// The COS files the framework ships: (kind directory, file name, bytes).
+    pub cos_assets: &'static [(&'static str, &'static str, &'static [u8])],
+    /// How the framework takes the data integrations provide.
+    pub forms: &'static dyn Forms,
+}
+
+impl std::fmt::Debug for FrameworkFacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrameworkFacts")
+            .field("container", &self.container)
+            .field("config_prefix", &self.config_prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FrameworkFacts {
+    /// Asks the framework whether it can render `data`: a URL problem becomes `unparsable`'s
+    /// error, a missing part the Blocked status the framework names.
+    pub fn check(
+        &self,
+        data: &Provided<'_>,
+        unparsable: impl FnOnce(UrlError) -> IntegrationError,
+    ) -> Result<(), IntegrationError> {
+        match self.forms.check(data) {
+            Ok(()) => Ok(()),
+            Err(FormProblem::Url(err)) => Err(unparsable(err)),
+            Err(FormProblem::Invalid(message)) => Err(IntegrationError::InvalidData(message)),
+        }
+    }
+}
+
+/// Typed data an integration yields once loaded: what a framework with its own property forms
+/// (Spring Boot) renders instead of, or besides, the integration's variables.
+#[derive(Debug, Clone, Copy)]
+pub enum Provided<'a> {
+    /// A database connection: the endpoint (`postgresql`, `mysql`, `mongodb`) and its URIs
+    /// (comma-separated).
+    Database {
+        /// The endpoint, which names the database kind.
+        endpoint: &'a str,
+        /// The connection URIs, comma-separated.
+        uris: &'a str,
+    },
+    /// A validated Redis URL.
+    Redis {
+        /// The URL.
+        url: &'a str,
+    },
+    /// S3 connection details.
+    S3(&'a s3::S3Data),
+    /// RabbitMQ connection details.
+    RabbitMq(&'a rabbitmq::RabbitMqData),
+    /// SMTP relation data.
+    Smtp(&'a smtp::SmtpData),
+    /// An OAuth client registration and its provider.
+    OAuth(&'a oauth::OAuth),
+    /// OpenFGA store details.
+    OpenFga(&'a openfga::OpenFgaData),
+    /// SAML provider data.
+    Saml(&'a saml::SamlData),
+}
+
+/// Why a framework cannot render an integration's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormProblem {
+    /// A URL the framework decomposes cannot be read.
+    Url(UrlError),
+    /// The data lacks what the framework needs; the message is the Blocked status.
+    Invalid(String),
+}
+
+/// How the workload's framework takes the data integrations provide. The framework implements
+/// it; an integration asks it while it loads its data, without knowing which framework it is.
+pub trait Forms: Sync {
+    /// Whether the framework renders `data` in its own form instead of the integration's
+    /// variables (then the integration does not validate its own variables).
+    fn replaces(&self, _data: &Provided<'_>) -> bool {
+        false
+    }
+
+    /// Checks that the framework can render `data`.
+    fn check(&self, _data: &Provided<'_>) -> Result<(), FormProblem> {
+        Ok(())
+    }
+
+    /// Files the workload needs for `data`: (path, content).
+    fn files(&self, _data: &Provided<'_>) -> Vec<(String, String)> {
+        Vec::new()
+    }
+}
+
+/// The forms of a framework that takes the integrations' own variables.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OwnVariables;
+
+impl Forms for OwnVariables {}
 
 /// What integrations contribute to a reconcile besides env vars.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -140,8 +244,8 @@ pub struct Contributions {
     /// whenever it builds its app object: on every restart, and also before stopping the
     /// services when required integrations are missing.
     pub files: Vec<(String, String)>,
-    /// Extra Pebble layers to add (label, layer), e.g. log forwarding.
-    pub layers: Vec<(String, Layer)>,
+    /// Log forwarding to add (layer label, targets by name); the reconcile makes the layers.
+    pub log_forwarding: Vec<(String, container::LogTargets)>,
 }
 
 /// HTTP(S) proxy URLs an http-proxy relation provides.
@@ -217,8 +321,14 @@ pub trait Integration {
         Ok(())
     }
 
-    /// Adds its variables (names without prefix) for `framework` (after `load`).
-    fn env(&self, _framework: &FrameworkInfo, _env: &mut Env) {}
+    /// Adds its variables (after `load`). A framework with its own property forms may render
+    /// [`Integration::provided`] instead.
+    fn env(&self, _env: &mut Env) {}
+
+    /// Its data, typed, for frameworks that render it in their own forms (after `load`).
+    fn provided(&self) -> Option<Provided<'_>> {
+        None
+    }
 
     /// Adds its other effects (after `load`).
     fn contribute(&self, _out: &mut Contributions) {}

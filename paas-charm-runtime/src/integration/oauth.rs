@@ -3,10 +3,9 @@
 
 use serde_json::Value;
 
-use super::{Cx, Integration, IntegrationError, ReadinessView, Trigger};
+use super::{Cx, Integration, IntegrationError, Provided, ReadinessView, Trigger};
 use crate::env::python_json::dumps;
 use crate::env::Env;
-use crate::framework::{FrameworkInfo, FrameworkKind};
 use crate::juju::{CharmMeta, Event, HookToolError, RelationEventKind, Scope, SecretQuery, Status};
 
 /// The provider keys the schema requires.
@@ -22,14 +21,21 @@ const REQUIRED_KEYS: &[&str] = &[
 
 /// What the provider published, once the client is created.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct ProviderInfo {
-    client_id: String,
-    client_secret: String,
-    issuer_url: String,
-    authorization_endpoint: String,
-    token_endpoint: String,
-    userinfo_endpoint: String,
-    jwks_endpoint: String,
+pub struct ProviderInfo {
+    /// `client_id`.
+    pub client_id: String,
+    /// `client_secret` (from its secret).
+    pub client_secret: String,
+    /// `issuer_url`.
+    pub issuer_url: String,
+    /// `authorization_endpoint`.
+    pub authorization_endpoint: String,
+    /// `token_endpoint`.
+    pub token_endpoint: String,
+    /// `userinfo_endpoint`.
+    pub userinfo_endpoint: String,
+    /// `jwks_endpoint`.
+    pub jwks_endpoint: String,
 }
 
 /// The OAuth requirer.
@@ -45,9 +51,36 @@ pub struct OAuth {
     redirect_path: String,
     user_name_attribute: String,
     redirect_uri: String,
+    /// The framework's config prefix its variables carry (set by `load`).
+    prefix: &'static str,
 }
 
 impl OAuth {
+    /// The endpoint (the client registration's name).
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// What the provider published (after `load`), when the client is created.
+    pub fn provider(&self) -> Option<&ProviderInfo> {
+        self.provider.as_ref()
+    }
+
+    /// The `<endpoint>-scopes` option (`None` when the option does not exist).
+    pub fn scopes(&self) -> &str {
+        &self.scopes
+    }
+
+    /// The redirect URI registered with the provider.
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// The `<endpoint>-user-name-attribute` option.
+    pub fn user_name_attribute(&self) -> &str {
+        &self.user_name_attribute
+    }
+
     /// Reads the endpoint's options (`<ep>-scopes` → `None` when the option does not exist).
     fn read_options(&mut self, cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
         let config = cx.juju.config()?.clone();
@@ -158,6 +191,7 @@ impl Integration for OAuth {
     fn load(&mut self, cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
         self.remote_app = None;
         self.provider = None;
+        self.prefix = cx.framework.config_prefix;
         self.read_options(cx)?;
         if self.multiple {
             return Ok(());
@@ -299,42 +333,12 @@ impl Integration for OAuth {
         Ok(())
     }
 
-    fn env(&self, framework: &FrameworkInfo, env: &mut Env) {
+    fn env(&self, env: &mut Env) {
         let Some(p) = &self.provider else {
             return;
         };
         let ep = &self.endpoint;
-        if framework.kind == FrameworkKind::SpringBoot {
-            let reg = format!("spring.security.oauth2.client.registration.{ep}");
-            let prov = format!("spring.security.oauth2.client.provider.{ep}");
-            let scope = self.scopes.split_whitespace().collect::<Vec<_>>().join(",");
-            env.set(format!("{reg}.client-id"), p.client_id.clone());
-            env.set(format!("{reg}.client-secret"), p.client_secret.clone());
-            env.set(format!("{reg}.redirect-uri"), self.redirect_uri.clone());
-            env.set(format!("{reg}.scope"), scope);
-            env.set(
-                format!("{reg}.user-name-attribute"),
-                self.user_name_attribute.clone(),
-            );
-            env.set(
-                format!("{reg}.authorization-grant-type"),
-                "authorization_code",
-            );
-            env.set(
-                format!("{prov}.authorization-uri"),
-                p.authorization_endpoint.clone(),
-            );
-            env.set(format!("{prov}.issuer-uri"), p.issuer_url.clone());
-            env.set(format!("{prov}.jwk-set-uri"), p.jwks_endpoint.clone());
-            env.set(format!("{prov}.token-uri"), p.token_endpoint.clone());
-            env.set(format!("{prov}.user-info-uri"), p.userinfo_endpoint.clone());
-            env.set(
-                format!("{prov}.user-name-attribute"),
-                self.user_name_attribute.clone(),
-            );
-            return;
-        }
-        let n = format!("{}{}", framework.config_prefix, ep.to_uppercase());
+        let n = format!("{}{}", self.prefix, ep.to_uppercase());
         env.set(format!("{n}_CLIENT_ID"), p.client_id.clone());
         env.set(format!("{n}_CLIENT_SECRET"), p.client_secret.clone());
         env.set(format!("{n}_API_BASE_URL"), p.issuer_url.clone());
@@ -349,6 +353,10 @@ impl Integration for OAuth {
             format!("{n}_CLIENT_KWARGS"),
             dumps(&serde_json::json!({"scope": self.scopes})),
         );
+    }
+
+    fn provided(&self) -> Option<Provided<'_>> {
+        self.provider.as_ref().map(|_| Provided::OAuth(self))
     }
 }
 
@@ -427,6 +435,7 @@ pub fn valid_redirect_uri(uri: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::framework::FrameworkKind;
     use serde_json::json;
 
     use super::*;
@@ -542,7 +551,7 @@ mod tests {
             ])
         );
         let mut env = Env::new();
-        o.env(FrameworkKind::Flask.info(), &mut env);
+        crate::framework::integration_env(FrameworkKind::Flask.info(), &o, &mut env);
         let expected = [
             (
                 "FLASK_OIDC_ACCESS_TOKEN_URL",
@@ -582,7 +591,7 @@ mod tests {
                 .collect()
         );
         let mut spring = Env::new();
-        o.env(FrameworkKind::SpringBoot.info(), &mut spring);
+        crate::framework::integration_env(FrameworkKind::SpringBoot.info(), &o, &mut spring);
         assert_eq!(
             spring
                 .get("spring.security.oauth2.client.registration.oidc.scope")

@@ -8,9 +8,8 @@
 //! * Env: `FGA_*` (values verbatim, only absent ones omitted) or Spring Boot's `openfga.*`.
 //! * A relation-changed whose bag validates reconciles; departed and broken do nothing.
 
-use super::{Cx, Integration, IntegrationError, Trigger};
+use super::{Cx, Integration, IntegrationError, Provided, Trigger};
 use crate::env::Env;
-use crate::framework::{FrameworkInfo, FrameworkKind};
 use crate::juju::{Bag, CharmMeta, Event, HookToolError, RelationEventKind, Scope, SecretQuery};
 
 /// The endpoint name.
@@ -124,21 +123,10 @@ impl Integration for OpenFga {
         self.data.is_some()
     }
 
-    fn env(&self, framework: &FrameworkInfo, env: &mut Env) {
+    fn env(&self, env: &mut Env) {
         let Some(data) = &self.data else {
             return;
         };
-        if framework.kind == FrameworkKind::SpringBoot {
-            if let Some(store) = &data.store_id {
-                env.set("openfga.store-id", store.clone());
-            }
-            env.set("openfga.credentials.method", "API_TOKEN");
-            if let Some(token) = &data.token {
-                env.set("openfga.credentials.config.api-token", token.clone());
-            }
-            env.set("openfga.api-url", data.http_api_url.clone());
-            return;
-        }
         if let Some(store) = &data.store_id {
             env.set("FGA_STORE_ID", store.clone());
         }
@@ -147,6 +135,10 @@ impl Integration for OpenFga {
         }
         env.set("FGA_GRPC_API_URL", data.grpc_api_url.clone());
         env.set("FGA_HTTP_API_URL", data.http_api_url.clone());
+    }
+
+    fn provided(&self) -> Option<Provided<'_>> {
+        self.data.as_ref().map(Provided::OpenFga)
     }
 }
 
@@ -174,6 +166,7 @@ fn secret_error(err: HookToolError) -> IntegrationError {
 
 #[cfg(test)]
 mod tests {
+    use crate::framework::FrameworkKind;
     use serde_json::json;
 
     use super::*;
@@ -281,10 +274,10 @@ requires:
         o.load(&mut w.cx()).expect("load");
         assert!(o.is_ready());
         let mut env = Env::new();
-        o.env(FrameworkKind::Flask.info(), &mut env);
+        crate::framework::integration_env(FrameworkKind::Flask.info(), &o, &mut env);
         insta::assert_yaml_snapshot!("openfga_env", env.to_strings());
         let mut spring = Env::new();
-        o.env(FrameworkKind::SpringBoot.info(), &mut spring);
+        crate::framework::integration_env(FrameworkKind::SpringBoot.info(), &o, &mut spring);
         insta::assert_yaml_snapshot!("openfga_spring_env", spring.to_strings());
     }
 
@@ -300,7 +293,7 @@ requires:
         let mut o = OpenFga::bind(&w.meta).expect("bound");
         o.load(&mut w.cx()).expect("load");
         let mut env = Env::new();
-        o.env(FrameworkKind::Flask.info(), &mut env);
+        crate::framework::integration_env(FrameworkKind::Flask.info(), &o, &mut env);
         assert_eq!(env.get("FGA_STORE_ID").as_deref(), Some(""));
         assert_eq!(env.get("FGA_GRPC_API_URL").as_deref(), Some("g:8081"));
         assert!(!env.contains("FGA_TOKEN"));

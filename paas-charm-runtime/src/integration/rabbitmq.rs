@@ -5,9 +5,8 @@
 
 use crate::env::url::{decompose, quote_all, unquote, urlparse, UrlError};
 use crate::env::Env;
-use crate::framework::{FrameworkInfo, FrameworkKind};
 use crate::integration::data_common::{relation_event, unparsable_url};
-use crate::integration::{Cx, Integration, IntegrationError, Trigger};
+use crate::integration::{Cx, Integration, IntegrationError, Provided, Trigger};
 use crate::juju::{CharmMeta, RelationEventKind, Scope};
 
 /// The endpoint (and interface) name.
@@ -66,20 +65,8 @@ impl RabbitMqData {
 }
 
 /// The variables: `RABBITMQ_*` (§1.7 without `_NAME`, plus `RABBITMQ_VHOST` and
-/// `RABBITMQ_CONNECT_STRINGS`), or Spring Boot's `spring.rabbitmq.*`.
-pub fn env_vars(
-    framework: &FrameworkInfo,
-    data: &RabbitMqData,
-) -> Result<Vec<(String, String)>, UrlError> {
-    if framework.kind == FrameworkKind::SpringBoot {
-        return Ok(vec![
-            ("spring.rabbitmq.virtual-host".into(), data.vhost.clone()),
-            ("spring.rabbitmq.username".into(), data.username.clone()),
-            ("spring.rabbitmq.password".into(), data.password.clone()),
-            ("spring.rabbitmq.host".into(), data.hostname.clone()),
-            ("spring.rabbitmq.port".into(), data.port.to_string()),
-        ]);
-    }
+/// `RABBITMQ_CONNECT_STRINGS`).
+pub fn env_vars(data: &RabbitMqData) -> Result<Vec<(String, String)>, UrlError> {
     let uri = data.amqp_uri();
     let mut vars = decompose("RABBITMQ", &uri, false)?;
     let path = urlparse(&uri)?.path;
@@ -203,7 +190,12 @@ impl Integration for RabbitMq {
         };
         // Upstream decomposes the URI while building the environment and crashes the hook on
         // a port it cannot read (a password with '?' or '#'); we block instead.
-        env_vars(cx.framework, &data).map_err(|err| unparsable_url(ENDPOINT, "AMQP URI", &err))?;
+        let unparsable = |err| unparsable_url(ENDPOINT, "AMQP URI", &err);
+        let provided = Provided::RabbitMq(&data);
+        if !cx.framework.forms.replaces(&provided) {
+            env_vars(&data).map_err(unparsable)?;
+        }
+        cx.framework.check(&provided, unparsable)?;
         self.data = Some(data);
         Ok(())
     }
@@ -212,17 +204,22 @@ impl Integration for RabbitMq {
         self.data.is_some()
     }
 
-    fn env(&self, framework: &FrameworkInfo, env: &mut Env) {
+    fn env(&self, env: &mut Env) {
         let Some(data) = &self.data else { return };
-        for (name, value) in env_vars(framework, data).unwrap_or_default() {
+        for (name, value) in env_vars(data).unwrap_or_default() {
             env.set(name, value);
         }
+    }
+
+    fn provided(&self) -> Option<Provided<'_>> {
+        self.data.as_ref().map(Provided::RabbitMq)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::FrameworkKind;
     use crate::integration::test_support::*;
     use crate::juju::Bag;
 
@@ -468,7 +465,7 @@ mod tests {
             ],
         )
         .expect("ready");
-        let vars = env_vars(FrameworkKind::Flask.info(), &data).expect("vars");
+        let vars = env_vars(&data).expect("vars");
         let get = |name: &str| {
             vars.iter()
                 .find(|(k, _)| k == name)
@@ -487,7 +484,6 @@ mod tests {
     // integrations.md E9.3 and E2.7: passwords with special characters.
     #[test]
     fn passwords_with_special_characters() {
-        let flask = FrameworkKind::Flask.info();
         let mut data = RabbitMqData {
             vhost: "/".into(),
             port: 5672,
@@ -497,7 +493,7 @@ mod tests {
             hostnames: vec![],
         };
         // '/' gives upstream's garbage, without an error.
-        let vars = env_vars(flask, &data).expect("vars");
+        let vars = env_vars(&data).expect("vars");
         let get = |vars: &[(String, String)], name: &str| {
             vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
         };
@@ -515,20 +511,22 @@ mod tests {
         assert_eq!(get(&vars, "RABBITMQ_PORT"), None);
         // '@' and '%' are kept raw.
         data.password = "p@s%25s".into();
-        let vars = env_vars(flask, &data).expect("vars");
+        let vars = env_vars(&data).expect("vars");
         assert_eq!(get(&vars, "RABBITMQ_PASSWORD").as_deref(), Some("p@s%25s"));
         assert_eq!(get(&vars, "RABBITMQ_HOSTNAME").as_deref(), Some("h"));
         // '?' and '#' make the port unreadable: upstream crashes, we report it (below).
         for password in ["pa?ss", "pa#ss"] {
             data.password = password.into();
-            assert!(env_vars(flask, &data).is_err(), "{password}");
-            // Spring Boot does not parse the URI.
-            assert!(env_vars(FrameworkKind::SpringBoot.info(), &data).is_ok());
+            assert!(env_vars(&data).is_err(), "{password}");
+            // Spring Boot does not parse the URI: its properties replace the variables.
+            let spring = crate::framework::facts(FrameworkKind::SpringBoot).forms;
+            let provided = crate::integration::Provided::RabbitMq(&data);
+            assert!(spring.replaces(&provided) && spring.check(&provided).is_ok());
         }
         // E2.7 variant: an empty vhost gives the path `/` and no RABBITMQ_VHOST.
         data.password = "testpassword".into();
         data.vhost = String::new();
-        let vars = env_vars(flask, &data).expect("vars");
+        let vars = env_vars(&data).expect("vars");
         assert_eq!(get(&vars, "RABBITMQ_PATH").as_deref(), Some("/"));
         assert_eq!(get(&vars, "RABBITMQ_VHOST"), None);
     }

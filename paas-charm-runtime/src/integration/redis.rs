@@ -3,11 +3,10 @@
 //! remote unit and `leader-host` from the remote application, and builds
 //! `redis://<host>:<port>` with Python's rendering of a missing value (`None`).
 
-use crate::env::url::{decompose, urlparse, UrlError};
+use crate::env::url::{decompose, UrlError};
 use crate::env::Env;
-use crate::framework::{FrameworkInfo, FrameworkKind};
 use crate::integration::data_common::{relation_event, unparsable_url};
-use crate::integration::{Cx, Integration, IntegrationError, Trigger};
+use crate::integration::{Cx, Integration, IntegrationError, Provided, Trigger};
 use crate::juju::{CharmMeta, RelationEventKind};
 
 /// The endpoint (and interface) name.
@@ -54,28 +53,9 @@ pub fn validate(url: &str) -> Option<String> {
     url::Url::parse(url).ok().map(|u| u.to_string())
 }
 
-/// The variables for a validated URL: `REDIS_DB_*` (§1.7), or Spring Boot's
-/// `spring.data.redis.*` properties (§3).
-pub fn env_vars(framework: &FrameworkInfo, url: &str) -> Result<Vec<(String, String)>, UrlError> {
-    if framework.kind != FrameworkKind::SpringBoot {
-        return decompose("REDIS_DB", url, true);
-    }
-    let parsed = urlparse(url)?;
-    let mut vars = vec![("spring.data.redis.url".to_owned(), url.to_owned())];
-    if let Some(host) = parsed.hostname() {
-        vars.push(("spring.data.redis.host".into(), host));
-    }
-    // Python's `if parsed.port:` also skips port 0.
-    if let Some(port) = parsed.port()?.filter(|p| *p != 0) {
-        vars.push(("spring.data.redis.port".into(), port.to_string()));
-    }
-    if let Some(username) = parsed.username().filter(|u| !u.is_empty()) {
-        vars.push(("spring.data.redis.username".into(), username.to_owned()));
-    }
-    if let Some(password) = parsed.password().filter(|p| !p.is_empty()) {
-        vars.push(("spring.data.redis.password".into(), password.to_owned()));
-    }
-    Ok(vars)
+/// The variables for a validated URL: `REDIS_DB_*` (§1.7).
+pub fn env_vars(url: &str) -> Result<Vec<(String, String)>, UrlError> {
+    decompose("REDIS_DB", url, true)
 }
 
 impl Integration for Redis {
@@ -142,7 +122,12 @@ impl Integration for Redis {
         };
         // paas-charm decomposes the URL while it builds the environment and crashes the hook
         // where Python's urlparse cannot read the port; we block instead.
-        env_vars(cx.framework, &url).map_err(|err| unparsable_url(ENDPOINT, "Redis URL", &err))?;
+        let unparsable = |err| unparsable_url(ENDPOINT, "Redis URL", &err);
+        let provided = Provided::Redis { url: &url };
+        if !cx.framework.forms.replaces(&provided) {
+            env_vars(&url).map_err(unparsable)?;
+        }
+        cx.framework.check(&provided, unparsable)?;
         self.url = Some(url);
         Ok(())
     }
@@ -151,17 +136,24 @@ impl Integration for Redis {
         self.url.is_some()
     }
 
-    fn env(&self, framework: &FrameworkInfo, env: &mut Env) {
+    fn env(&self, env: &mut Env) {
         let Some(url) = &self.url else { return };
-        for (name, value) in env_vars(framework, url).unwrap_or_default() {
+        for (name, value) in env_vars(url).unwrap_or_default() {
             env.set(name, value);
         }
+    }
+
+    fn provided(&self) -> Option<Provided<'_>> {
+        Some(Provided::Redis {
+            url: self.url.as_deref()?,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::FrameworkKind;
     use crate::integration::test_support::*;
 
     fn world(
@@ -376,52 +368,11 @@ mod tests {
             load(&[], &[("hostname", "[fd00::1]"), ("port", "6379")]),
             Ok(Some("redis://[fd00::1]:6379".into()))
         );
-        let flask = FrameworkKind::Flask.info();
-        let vars = env_vars(flask, "redis://[fd00::1]:6379").expect("vars");
+        let vars = env_vars("redis://[fd00::1]:6379").expect("vars");
         assert!(vars.contains(&("REDIS_DB_HOSTNAME".into(), "fd00::1".into())));
         // A password with '%', '@' or ':' smuggled in the hostname stays raw.
-        let vars = env_vars(flask, "redis://u:p%40ss@h:6379").expect("vars");
+        let vars = env_vars("redis://u:p%40ss@h:6379").expect("vars");
         assert!(vars.contains(&("REDIS_DB_PASSWORD".into(), "p%40ss".into())));
-    }
-
-    // spring-boot/springboot_redis_s3_rabbitmq and integrations.md §5.16.
-    #[test]
-    fn spring_boot_properties() {
-        let spring = FrameworkKind::SpringBoot.info();
-        let host = "redis-k8s-0.redis-k8s-endpoints.test-model.svc.cluster.local";
-        let url = format!("redis://{host}:6379");
-        let vars = env_vars(spring, &url).expect("vars");
-        assert_eq!(
-            vars,
-            vec![
-                ("spring.data.redis.url".to_owned(), url.clone()),
-                ("spring.data.redis.host".into(), host.into()),
-                ("spring.data.redis.port".into(), "6379".into()),
-            ]
-        );
-        let vars = env_vars(spring, "redis://User:PW@Redis.Host:6380").expect("vars");
-        assert_eq!(
-            vars,
-            vec![
-                (
-                    "spring.data.redis.url".to_owned(),
-                    "redis://User:PW@Redis.Host:6380".into()
-                ),
-                ("spring.data.redis.host".into(), "redis.host".into()),
-                ("spring.data.redis.port".into(), "6380".into()),
-                ("spring.data.redis.username".into(), "User".into()),
-                ("spring.data.redis.password".into(), "PW".into()),
-            ]
-        );
-        // Empty username/password and port 0 are left out, as Python's truthiness does.
-        let vars = env_vars(spring, "redis://:@h:0").expect("vars");
-        assert_eq!(
-            vars,
-            vec![
-                ("spring.data.redis.url".to_owned(), "redis://:@h:0".into()),
-                ("spring.data.redis.host".into(), "h".into()),
-            ]
-        );
     }
 
     #[test]

@@ -7,9 +7,8 @@ use serde_json::Value;
 
 use crate::env::python_json;
 use crate::env::Env;
-use crate::framework::{FrameworkInfo, FrameworkKind};
 use crate::integration::data_common::relation_event;
-use crate::integration::{Cx, Integration, IntegrationError, Trigger};
+use crate::integration::{Cx, Integration, IntegrationError, Provided, Trigger};
 use crate::juju::{Bag, CharmMeta, RelationEventKind, Scope};
 
 /// The endpoint (and interface) name.
@@ -140,29 +139,8 @@ fn json_strings(items: Option<&Vec<String>>) -> String {
 }
 
 /// The variables for validated data: `S3_*` (absent optional values omitted, empty ones kept;
-/// `S3_TLS_CA_CHAIN` only when `attributes` is non-empty, as upstream), or Spring Boot's
-/// `spring.cloud.aws.*` properties.
-pub fn env_vars(framework: &FrameworkInfo, s3: &S3Data) -> Vec<(String, String)> {
-    if framework.kind == FrameworkKind::SpringBoot {
-        let mut vars = vec![
-            (
-                "spring.cloud.aws.credentials.accessKey".to_owned(),
-                s3.access_key.clone(),
-            ),
-            (
-                "spring.cloud.aws.credentials.secretKey".to_owned(),
-                s3.secret_key.clone(),
-            ),
-            ("spring.cloud.aws.s3.bucket".to_owned(), s3.bucket.clone()),
-        ];
-        if let Some(region) = s3.region.clone().filter(|r| !r.is_empty()) {
-            vars.push(("spring.cloud.aws.region.static".into(), region));
-        }
-        if let Some(endpoint) = s3.endpoint.clone().filter(|e| !e.is_empty()) {
-            vars.push(("spring.cloud.aws.s3.endpoint".into(), endpoint));
-        }
-        return vars;
-    }
+/// `S3_TLS_CA_CHAIN` only when `attributes` is non-empty, as upstream).
+pub fn env_vars(s3: &S3Data) -> Vec<(String, String)> {
     let with_attributes = s3.attributes.as_ref().is_some_and(|a| !a.is_empty());
     let candidates: [(&str, Option<String>); 12] = [
         ("S3_ACCESS_KEY", Some(s3.access_key.clone())),
@@ -296,18 +274,23 @@ impl Integration for S3 {
         self.data.is_some()
     }
 
-    fn env(&self, framework: &FrameworkInfo, env: &mut Env) {
+    fn env(&self, env: &mut Env) {
         if let Some(data) = &self.data {
-            for (name, value) in env_vars(framework, data) {
+            for (name, value) in env_vars(data) {
                 env.set(name, value);
             }
         }
+    }
+
+    fn provided(&self) -> Option<Provided<'_>> {
+        self.data.as_ref().map(Provided::S3)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::FrameworkKind;
     use crate::integration::test_support::*;
 
     fn world(
@@ -553,24 +536,21 @@ mod tests {
 
     #[test]
     fn upstream_quirks_of_the_env() {
-        let flask = FrameworkKind::Flask.info();
         let mut data = validate(MINIMAL).expect("valid");
         data.tls_ca_chain = Some(vec!["CA".into()]);
         // A chain without attributes is dropped.
-        assert!(!env_vars(flask, &data)
-            .iter()
-            .any(|(k, _)| k == "S3_TLS_CA_CHAIN"));
+        assert!(!env_vars(&data).iter().any(|(k, _)| k == "S3_TLS_CA_CHAIN"));
         // Attributes without a chain give `null`.
         data.tls_ca_chain = None;
         data.attributes = Some(vec!["h:ü".into()]);
-        let vars = env_vars(flask, &data);
+        let vars = env_vars(&data);
         assert!(vars.contains(&("S3_TLS_CA_CHAIN".into(), "null".into())));
         assert!(vars.contains(&("S3_ATTRIBUTES".into(), "[\"h:\\u00fc\"]".into())));
         // Empty attributes are like none; an empty region is kept.
         data.attributes = Some(Vec::new());
         data.region = Some(String::new());
         data.s3_uri_style = Some("path".into());
-        let vars = env_vars(flask, &data);
+        let vars = env_vars(&data);
         assert!(!vars
             .iter()
             .any(|(k, _)| k == "S3_ATTRIBUTES" || k == "S3_TLS_CA_CHAIN"));
@@ -641,9 +621,10 @@ mod tests {
                 ),
             ])
         );
-        let spring = FrameworkKind::SpringBoot.info();
         let mut data = validate(MINIMAL).expect("valid");
         data.region = Some(String::new());
-        assert_eq!(env_vars(spring, &data).len(), 3);
+        let mut env = Env::new();
+        crate::framework::spring_properties::render(&Provided::S3(&data), &mut env);
+        assert_eq!(env.len(), 3);
     }
 }

@@ -10,14 +10,13 @@
 //!
 //! Env: `SAML_ENTITY_ID`, `SAML_METADATA_URL`, `SAML_SINGLE_SIGN_ON_REDIRECT_URL` (the
 //! `SingleSignOnService` endpoint whose binding says redirect), `SAML_SIGNING_CERTIFICATE`;
-//! Spring Boot's relying-party properties instead, with the signing certificate pushed to
-//! `/app/saml.cert` ([`spring_boot::saml_certificate_file`]). A relation-changed with provider data reconciles with migrations; broken
-//! does nothing.
+//! a framework with its own forms (Spring Boot) renders [`Provided::Saml`] instead, and may
+//! ask for the metadata URL and a certificate file. A relation-changed with provider data
+//! reconciles with migrations; broken does nothing.
 
 use super::validated_url::http_url;
-use super::{Contributions, Cx, Integration, IntegrationError, Trigger};
+use super::{Contributions, Cx, Integration, IntegrationError, Provided, Trigger};
 use crate::env::Env;
-use crate::framework::{spring_boot, FrameworkInfo, FrameworkKind};
 use crate::juju::{Bag, CharmMeta, Event, LogLevel, RelationEventKind};
 
 /// The endpoint name.
@@ -73,7 +72,8 @@ impl SamlData {
 pub struct Saml {
     required: bool,
     data: Option<SamlData>,
-    spring_boot: bool,
+    /// The files the framework renders from the data (after `load`).
+    files: Vec<(String, String)>,
 }
 
 impl Integration for Saml {
@@ -119,7 +119,7 @@ impl Integration for Saml {
     /// `x509certs` and, for Spring Boot, without `metadata_url`; we block instead.
     fn load(&mut self, cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
         self.data = None;
-        self.spring_boot = cx.framework.kind == FrameworkKind::SpringBoot;
+        self.files.clear();
         let Some(relation) = cx.juju.relation(ENDPOINT)? else {
             return Ok(());
         };
@@ -135,11 +135,11 @@ impl Integration for Saml {
                 return Err(IntegrationError::InvalidData(problem.status_message()));
             }
         };
-        if self.spring_boot && data.metadata_url.is_none() {
-            return Err(IntegrationError::InvalidData(
-                "Invalid saml relation data. Spring Boot needs the provider's metadata_url.".into(),
-            ));
-        }
+        let provided = Provided::Saml(&data);
+        cx.framework.check(&provided, |err| {
+            IntegrationError::InvalidData(format!("Invalid saml relation data. {err}"))
+        })?;
+        self.files = cx.framework.forms.files(&provided);
         self.data = Some(data);
         Ok(())
     }
@@ -148,32 +148,10 @@ impl Integration for Saml {
         self.data.is_some()
     }
 
-    fn env(&self, framework: &FrameworkInfo, env: &mut Env) {
+    fn env(&self, env: &mut Env) {
         let Some(data) = &self.data else {
             return;
         };
-        if framework.kind == FrameworkKind::SpringBoot {
-            let reg = "spring.security.saml2.relyingparty.registration.testentity";
-            if let Some(metadata) = &data.metadata_url {
-                env.set(
-                    format!("{reg}.assertingparty.metadata-uri"),
-                    metadata.clone(),
-                );
-            }
-            env.set(format!("{reg}.entity-id"), data.entity_id.clone());
-            if let Some(sso) = data.single_sign_on_redirect_url() {
-                env.set(format!("{reg}.assertingparty.singlesignin.url"), sso);
-            }
-            if data.signing_certificate().is_some_and(|c| !c.is_empty()) {
-                env.set(
-                    format!(
-                        "{reg}.assertingparty.verification.credentials[0].certificate-location"
-                    ),
-                    format!("file:{}", spring_boot::SAML_CERTIFICATE_PATH),
-                );
-            }
-            return;
-        }
         env.set("SAML_ENTITY_ID", data.entity_id.clone());
         if let Some(metadata) = &data.metadata_url {
             env.set("SAML_METADATA_URL", metadata.clone());
@@ -186,19 +164,13 @@ impl Integration for Saml {
         }
     }
 
-    /// Spring Boot reads the signing certificate from a PEM file.
+    fn provided(&self) -> Option<Provided<'_>> {
+        self.data.as_ref().map(Provided::Saml)
+    }
+
+    /// The files the framework needs for the data (Spring Boot's signing certificate).
     fn contribute(&self, out: &mut Contributions) {
-        let Some(cert) = self
-            .data
-            .as_ref()
-            .and_then(SamlData::signing_certificate)
-            .filter(|c| !c.is_empty())
-        else {
-            return;
-        };
-        if self.spring_boot {
-            out.files.push(spring_boot::saml_certificate_file(cert));
-        }
+        out.files.extend(self.files.iter().cloned());
     }
 }
 
@@ -297,6 +269,7 @@ fn camel_case(snake: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::framework::FrameworkKind;
     use serde_json::json;
 
     use super::*;
@@ -388,7 +361,7 @@ requires:
         s.load(&mut w.cx()).expect("load");
         assert!(s.is_ready());
         let mut env = Env::new();
-        s.env(FrameworkKind::Flask.info(), &mut env);
+        crate::framework::integration_env(FrameworkKind::Flask.info(), &s, &mut env);
         insta::assert_yaml_snapshot!("saml_env", env.to_strings());
         let mut out = Contributions::default();
         s.contribute(&mut out);
@@ -408,7 +381,7 @@ requires:
         let mut s = Saml::bind(&w.meta).expect("bound");
         s.load(&mut w.cx()).expect("load");
         let mut env = Env::new();
-        s.env(FrameworkKind::SpringBoot.info(), &mut env);
+        crate::framework::integration_env(FrameworkKind::SpringBoot.info(), &s, &mut env);
         insta::assert_yaml_snapshot!("saml_spring_env", env.to_strings());
         let mut out = Contributions::default();
         s.contribute(&mut out);
@@ -555,7 +528,7 @@ requires:
                 }))
                 .into_world()
         };
-        let run = |world: crate::testing::simulate::World| {
+        let run = |world: crate::simulator::World| {
             let mut saml = Saml::bind(&world.meta).expect("saml");
             let mut postgresql = Postgresql::bind(&world.meta).expect("postgresql");
             world.run(&mut [&mut saml, &mut postgresql])

@@ -8,11 +8,8 @@
 //! secret (on top of the global secret-changed reconcile). An invalid bag fails every later
 //! hook upstream; we block naming the problem instead.
 
-use serde_json::Value;
-
-use super::{Cx, Integration, IntegrationError, Trigger};
+use super::{Cx, Integration, IntegrationError, Provided, Trigger};
 use crate::env::Env;
-use crate::framework::{FrameworkInfo, FrameworkKind};
 use crate::juju::{
     Bag, CharmMeta, Event, HookToolError, RelationEventKind, SecretEventKind, SecretQuery,
 };
@@ -144,14 +141,10 @@ impl Integration for Smtp {
         self.data.is_some()
     }
 
-    fn env(&self, framework: &FrameworkInfo, env: &mut Env) {
+    fn env(&self, env: &mut Env) {
         let Some(data) = &self.data else {
             return;
         };
-        if framework.kind == FrameworkKind::SpringBoot {
-            spring_env(data, env);
-            return;
-        }
         let skip = if data.skip_ssl_verify {
             "True"
         } else {
@@ -176,34 +169,10 @@ impl Integration for Smtp {
             }
         }
     }
-}
 
-/// Spring Boot's mail properties: the port stays an integer, missing parts of the user name
-/// render as Python's `None`, and an absent password is a null (integrations.md §3).
-fn spring_env(data: &SmtpData, env: &mut Env) {
-    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "None".into());
-    env.set("spring.mail.host", data.host.clone());
-    env.set_value("spring.mail.port", Value::from(data.port));
-    env.set(
-        "spring.mail.username",
-        format!("{}@{}", or_none(&data.user), or_none(&data.domain)),
-    );
-    env.set_value(
-        "spring.mail.password",
-        data.password.clone().map_or(Value::Null, Value::String),
-    );
-    env.set(
-        "spring.mail.properties.mail.smtp.auth",
-        data.auth_type.clone(),
-    );
-    env.set(
-        "spring.mail.properties.mail.smtp.starttls.enable",
-        if data.transport_security == "starttls" {
-            "true"
-        } else {
-            "false"
-        },
-    );
+    fn provided(&self) -> Option<Provided<'_>> {
+        self.data.as_ref().map(Provided::Smtp)
+    }
 }
 
 /// Validates the provider's bag as `SmtpRelationData`: `None` for an empty bag, an error
@@ -293,6 +262,7 @@ fn secret_error(err: HookToolError) -> IntegrationError {
 
 #[cfg(test)]
 mod tests {
+    use crate::framework::FrameworkKind;
     use serde_json::json;
 
     use super::*;
@@ -369,9 +339,9 @@ requires:
 
     fn envs(s: &Smtp) -> (Env, Env) {
         let mut flask = Env::new();
-        s.env(FrameworkKind::Flask.info(), &mut flask);
+        crate::framework::integration_env(FrameworkKind::Flask.info(), s, &mut flask);
         let mut spring = Env::new();
-        s.env(FrameworkKind::SpringBoot.info(), &mut spring);
+        crate::framework::integration_env(FrameworkKind::SpringBoot.info(), s, &mut spring);
         (flask, spring)
     }
 

@@ -224,8 +224,8 @@ impl World {
         Cx {
             juju: &mut self.juju,
             meta: &self.meta,
-            framework: self.framework,
-            pebble: &mut self.pebble,
+            framework: crate::framework::facts(self.framework.kind),
+            container: &mut self.pebble,
             paas_config: &self.paas_config,
             workload: &self.workload,
         }
@@ -244,7 +244,7 @@ impl World {
             .load(&mut self.cx())
             .map(|()| {
                 let mut env = Env::new();
-                integration.env(self.framework, &mut env);
+                crate::framework::integration_env(self.framework, integration, &mut env);
                 env
             })
             .map_err(|e| e.to_string());

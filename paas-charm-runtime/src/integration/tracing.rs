@@ -17,7 +17,6 @@ use serde::Deserialize;
 use super::validated_url::any_url;
 use super::{Contributions, Cx, Integration, IntegrationError, Trigger};
 use crate::env::Env;
-use crate::framework::FrameworkInfo;
 use crate::juju::{Bag, CharmMeta, Event, RelationEventKind, Scope};
 
 /// The endpoint name.
@@ -110,7 +109,7 @@ impl Integration for Tracing {
         self.endpoint.is_some()
     }
 
-    fn env(&self, _framework: &FrameworkInfo, env: &mut Env) {
+    fn env(&self, env: &mut Env) {
         if let Some(endpoint) = &self.endpoint {
             env.set("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.clone());
             env.set("OTEL_SERVICE_NAME", self.service_name.clone());
@@ -232,10 +231,10 @@ requires:
         t.contribute(&mut out);
         assert!(out.tracing_ready);
         let mut env = Env::new();
-        t.env(FrameworkKind::Flask.info(), &mut env);
+        crate::framework::integration_env(FrameworkKind::Flask.info(), &t, &mut env);
         insta::assert_yaml_snapshot!("tracing_env", env.to_strings());
         let mut spring = Env::new();
-        t.env(FrameworkKind::SpringBoot.info(), &mut spring);
+        crate::framework::integration_env(FrameworkKind::SpringBoot.info(), &t, &mut spring);
         assert_eq!(spring, env);
     }
 
@@ -267,7 +266,7 @@ requires:
             t.load(&mut w.cx()).expect("load");
             assert!(!t.is_ready());
             let mut env = Env::new();
-            t.env(FrameworkKind::Flask.info(), &mut env);
+            crate::framework::integration_env(FrameworkKind::Flask.info(), &t, &mut env);
             assert!(env.is_empty());
         }
     }

@@ -10,7 +10,6 @@ use sha2::{Digest, Sha256};
 use crate::env::python_json;
 use crate::env::url::{decompose, UrlError};
 use crate::env::Env;
-use crate::framework::FrameworkInfo;
 use crate::integration::data_common::{read_shared_secret, relation_event, unparsable_url};
 use crate::integration::data_interfaces::register_secret;
 use crate::integration::{Cx, Integration, IntegrationError, Trigger};
@@ -183,10 +182,7 @@ impl ValkeyData {
 
 /// `VALKEY_DB_*` (§1.7) plus the endpoints, mode and version; the same for every framework
 /// (Spring Boot has no override).
-pub fn env_vars(
-    _framework: &FrameworkInfo,
-    data: &ValkeyData,
-) -> Result<Vec<(String, String)>, UrlError> {
+pub fn env_vars(data: &ValkeyData) -> Result<Vec<(String, String)>, UrlError> {
     let mut vars = decompose("VALKEY_DB", &data.uri(), true)?;
     let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
     vars.push((
@@ -433,8 +429,7 @@ impl Integration for Valkey {
         };
         // Upstream crashes the hook on an address Python cannot read the port of (several
         // endpoints, a credential with '/', '?' or '#'); we block instead.
-        env_vars(cx.framework, &data)
-            .map_err(|err| unparsable_url(ENDPOINT, "connection URI", &err))?;
+        env_vars(&data).map_err(|err| unparsable_url(ENDPOINT, "connection URI", &err))?;
         self.data = Some(data);
         Ok(())
     }
@@ -443,9 +438,9 @@ impl Integration for Valkey {
         self.data.is_some()
     }
 
-    fn env(&self, framework: &FrameworkInfo, env: &mut Env) {
+    fn env(&self, env: &mut Env) {
         let Some(data) = &self.data else { return };
-        for (name, value) in env_vars(framework, data).unwrap_or_default() {
+        for (name, value) in env_vars(data).unwrap_or_default() {
             env.set(name, value);
         }
     }
@@ -860,7 +855,7 @@ mod tests {
             .expect("ok")
             .expect("ready");
         assert_eq!(none.uri(), "valkey://relation-9-7f3c:vAlK3yPw@None");
-        let vars = env_vars(FrameworkKind::Flask.info(), &none).expect("vars");
+        let vars = env_vars(&none).expect("vars");
         assert!(vars.contains(&("VALKEY_DB_HOSTNAME".into(), "none".into())));
         let redis = load(&[("requests", &responses(Some("redis://valkey-0:6379"), ""))])
             .expect("ok")
@@ -948,9 +943,7 @@ mod tests {
             username: Some("relation-1-abc123".into()),
             password: Some("supersecretpass".into()),
         };
-        let flask = env_vars(FrameworkKind::Flask.info(), &full).expect("vars");
-        let spring = env_vars(FrameworkKind::SpringBoot.info(), &full).expect("vars");
-        assert_eq!(flask, spring);
+        let flask = env_vars(&full).expect("vars");
         let map: std::collections::BTreeMap<_, _> = flask.into_iter().collect();
         assert_eq!(
             map["VALKEY_DB_CONNECT_STRING"],
@@ -963,10 +956,8 @@ mod tests {
             version: Some("8.0.0".into()),
             ..ValkeyData::default()
         };
-        let map: std::collections::BTreeMap<_, _> = env_vars(FrameworkKind::Flask.info(), &minimal)
-            .expect("vars")
-            .into_iter()
-            .collect();
+        let map: std::collections::BTreeMap<_, _> =
+            env_vars(&minimal).expect("vars").into_iter().collect();
         assert_eq!(map["VALKEY_DB_CONNECT_STRING"], "valkey://valkey-host:6380");
         assert_eq!(map["VALKEY_DB_READ_ONLY_ENDPOINTS"], "");
         assert_eq!(map["VALKEY_MODE"], "");
@@ -1005,7 +996,6 @@ mod tests {
     // authority (an unreadable port blocks; no piece of the password reaches the status).
     #[test]
     fn passwords_with_special_characters() {
-        let flask = FrameworkKind::Flask.info();
         let data = |password: &str| ValkeyData {
             endpoints: Some("valkey-0:6379".into()),
             username: Some("u".into()),
@@ -1013,7 +1003,7 @@ mod tests {
             ..ValkeyData::default()
         };
         for password in ["p@ss", "p:ss", "p%40ss"] {
-            let vars = env_vars(flask, &data(password)).expect("parses");
+            let vars = env_vars(&data(password)).expect("parses");
             assert!(
                 vars.contains(&("VALKEY_DB_PASSWORD".into(), password.into())),
                 "{password}"
@@ -1021,7 +1011,7 @@ mod tests {
             assert!(vars.contains(&("VALKEY_DB_HOSTNAME".into(), "valkey-0".into())));
         }
         for password in ["p/ss", "p?ss", "p#ss"] {
-            assert!(env_vars(flask, &data(password)).is_err(), "{password}");
+            assert!(env_vars(&data(password)).is_err(), "{password}");
         }
     }
 }

@@ -12,14 +12,14 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-use super::simulate::complete::{rock_layer, PLACEHOLDER_SECRET_KEY};
-use super::simulate::{Scenario, World};
 use crate::env::{provenance, Env, Source};
 use crate::framework::FrameworkKind;
 use crate::integration::core::Core;
 use crate::integration::{self, Integration, IntegrationSet};
 use crate::juju::metadata::OptionType;
 use crate::juju::CharmMeta;
+use crate::simulator::complete::{rock_layer, PLACEHOLDER_SECRET_KEY};
+use crate::simulator::{Scenario, World};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -145,11 +145,11 @@ fn scenario_for(kind: FrameworkKind, metadata: &Value) -> Map<String, Value> {
                "local_unit_data": {}, "peers_data": {"1": {}}}),
     );
     map.insert("base_layer".into(), rock_layer(kind, &app));
-    let own = super::simulate::OwnCharm {
+    let own = crate::simulator::OwnCharm {
         framework: kind,
         charmcraft_yaml: "{}",
     };
-    super::simulate::complete::complete(&mut map, &own).expect("completes");
+    crate::simulator::complete::complete(&mut map, &own).expect("completes");
     map
 }
 

@@ -1,18 +1,13 @@
-//! The testing support (feature `testing`): an in-memory Juju model and Pebble, the typed
-//! test [`harness`] for charm authors, and `simulate`, which runs a charm against a scenario
-//! file.
+//! The testing support (feature `testing`): the typed test [`harness`] for charm authors, on
+//! the in-memory Juju model and Pebble of the [simulator](crate::simulator) (re-exported here).
 
-pub mod juju;
-pub mod pebble;
+pub use crate::simulator::juju;
+pub use crate::simulator::pebble;
 
 pub use juju::{MemoryAction, MemoryBackend, MemoryRelation, MemorySecret, SharedBackend};
 pub use pebble::{ExecHandler, MemoryPebble};
 
 pub mod harness;
-pub mod simulate;
-
-pub mod redact;
 
 #[cfg(test)]
 mod env_doc;
-pub mod env_tool;

@@ -1,3 +1,8 @@
+//! The simulator, a product feature (behind feature `testing`): the charm binary's
+//! `simulate` and `env` commands ([`simulate`], [`env`]) and the in-memory Juju model
+//! ([`juju`]) and Pebble ([`pebble`]) the authors' [harness](crate::testing::harness) runs on.
+//! Only the CLI and the harness enter it.
+//!
 //! `simulate <scenario.json>`: builds the scenario's world (FORMAT.md §1–§2) in memory, runs
 //! the charm's hook in it and prints the output JSON of FORMAT.md §3 (or, with `--report`,
 //! [`report`]'s page for a person).
@@ -8,9 +13,17 @@
 
 pub mod check;
 pub mod complete;
+pub mod env_tool;
+#[cfg(test)]
+mod extension_tests;
+pub mod juju;
+pub mod pebble;
+pub mod redact;
 pub mod report;
+mod tool;
 
 pub use complete::OwnCharm;
+pub use tool::{env, simulate, ToolError};
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -20,8 +33,6 @@ use std::rc::Rc;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::juju::{MemoryAction, MemoryBackend, MemoryRelation, MemorySecret};
-use super::pebble::{ExecHandler, MemoryPebble};
 use crate::framework::FrameworkKind;
 use crate::integration::Integration;
 use crate::juju::backend::{
@@ -32,6 +43,8 @@ use crate::juju::{CharmMeta, Event, HookContext, Juju};
 use crate::paas_config::PaasConfig;
 use crate::pebble::{Layer, Plan};
 use crate::reconcile::{run_hook_with, Hook};
+use juju::{MemoryAction, MemoryBackend, MemoryRelation, MemorySecret};
+use pebble::{ExecHandler, MemoryPebble};
 
 /// A resolved scenario (FORMAT.md §1).
 #[derive(Debug, Clone, Deserialize)]
@@ -171,7 +184,7 @@ impl Scenario {
     /// ([`complete::complete`]) and another framework is refused. Every error names a field.
     ///
     /// ```
-    /// use paas_charm_runtime::testing::simulate::Scenario;
+    /// use paas_charm_runtime::simulator::Scenario;
     /// let err = Scenario::parse(r#"{"relations": [{"id": "two"}]}"#, None).unwrap_err();
     /// assert_eq!(err.field, "relations[0].id");
     /// ```

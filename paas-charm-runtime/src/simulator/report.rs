@@ -6,13 +6,13 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
-use crate::testing::redact;
+use super::redact;
 
 /// Renders `output` (what `simulate` prints) for a person. `service` is the main Pebble
 /// service whose environment is shown; secrets print as `***` unless `show_secrets`.
 ///
 /// ```
-/// use paas_charm_runtime::testing::simulate::report::render;
+/// use paas_charm_runtime::simulator::report::render;
 /// let output = serde_json::json!({
 ///     "scenario": "s", "event": "config-changed", "error": null,
 ///     "unit_status": {"name": "active", "message": ""},

@@ -18,7 +18,7 @@ pub const MASK: &str = "***";
 /// Whether a variable named `name` holds a secret as a whole.
 ///
 /// ```
-/// use paas_charm_runtime::testing::redact::is_secret_name;
+/// use paas_charm_runtime::simulator::redact::is_secret_name;
 /// assert!(is_secret_name("FLASK_SECRET_KEY"));
 /// assert!(is_secret_name("spring.datasource.password"));
 /// assert!(is_secret_name("FGA_TOKEN"));
@@ -35,7 +35,7 @@ pub fn is_secret_name(name: &str) -> bool {
 /// (`postgresql://user:***@host/db`); other text unchanged.
 ///
 /// ```
-/// use paas_charm_runtime::testing::redact::mask_url_passwords;
+/// use paas_charm_runtime::simulator::redact::mask_url_passwords;
 /// assert_eq!(
 ///     mask_url_passwords("postgresql://test-username:s3cr3t@10.0.0.1:5432/db"),
 ///     "postgresql://test-username:***@10.0.0.1:5432/db"
@@ -62,7 +62,7 @@ pub fn mask_url_passwords(value: &str) -> String {
 /// An authority (`user:password@host:port`, a URL's netloc) with its password masked.
 ///
 /// ```
-/// use paas_charm_runtime::testing::redact::mask_userinfo;
+/// use paas_charm_runtime::simulator::redact::mask_userinfo;
 /// assert_eq!(mask_userinfo("relation-5:pw@pg:5432"), "relation-5:***@pg:5432");
 /// assert_eq!(mask_userinfo("pg:5432"), "pg:5432");
 /// ```

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use super::redact;
-use super::simulate::{Scenario, ScenarioError};
+use super::{Scenario, ScenarioError};
 use crate::env::{Env, Source};
 use crate::framework::{self, FrameworkKind};
 use crate::juju::metadata::OptionType;
@@ -33,7 +33,7 @@ impl EnvArgs {
     /// Parses the arguments after `env`.
     ///
     /// ```
-    /// use paas_charm_runtime::testing::env_tool::EnvArgs;
+    /// use paas_charm_runtime::simulator::env_tool::EnvArgs;
     /// let args: Vec<String> = ["--config", "debug=true", "--explain"].map(String::from).into();
     /// let parsed = EnvArgs::parse(&args).unwrap();
     /// assert_eq!(parsed.config, [("debug".to_owned(), "true".to_owned())]);
@@ -429,7 +429,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::testing::simulate::OwnCharm;
+    use crate::simulator::OwnCharm;
 
     const YAML: &str = "name: go-app\ncontainers:\n  app:\n    resource: app-image\n\
                         config:\n  options:\n    app-port:\n      type: int\n      default: 8080\n\
