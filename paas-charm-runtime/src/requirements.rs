@@ -59,7 +59,7 @@ impl<'a> Declared<'a> {
     }
 
     /// The attribute of charm `C`.
-    pub fn of<C: crate::Charm>() -> Declared<'static> {
+    pub fn of<C: crate::charm::Charm>() -> Declared<'static> {
         Declared {
             framework: C::FRAMEWORK,
             integrations: C::INTEGRATIONS,

@@ -29,6 +29,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("state", 3),
     ("migration", 3),
     ("container", 3),
+    ("applied", 3),
     ("extensions", 3),
     ("oplog", 3),
     // Entry points (`requirements` is the `metadata` command).
