@@ -108,26 +108,16 @@ pub const COS_KINDS: &[&str] = &[
     "prometheus_alert_rules",
 ];
 
-/// The files a framework ships under `kind` (`assets`: its [`super::FrameworkFacts::cos_assets`],
-/// paas-charm 1.12.3's `paas_charm/<framework>/cos/<kind>/`): (file name, bytes).
-///
-/// ```
-/// use paas_charm_runtime::integration::cos::bundled_files;
-///
-/// let assets: &[(&str, &str, &[u8])] = &[("grafana_dashboards", "go.json", b"{}")];
-/// let names: Vec<String> = bundled_files(assets, "grafana_dashboards")
-///     .into_iter()
-///     .map(|(name, _)| name)
-///     .collect();
-/// assert_eq!(names, ["go.json"]);
-/// assert!(bundled_files(assets, "prometheus_alert_rules").is_empty());
-/// ```
-pub fn bundled_files(assets: &[(&str, &str, &[u8])], kind: &str) -> Vec<(String, Vec<u8>)> {
-    assets
-        .iter()
-        .filter(|(k, _, _)| *k == kind)
-        .map(|(_, name, bytes)| ((*name).to_owned(), bytes.to_vec()))
-        .collect()
+/// The COS files a framework ships (paas-charm 1.12.3's `paas_charm/<framework>/cos/`), as the
+/// binary stores them (see [`crate::framework::cos_assets`]). Loki alert rules: none (the
+/// wheel's folders hold only `.gitkeep`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CosAssets {
+    /// `grafana_dashboards/`: (file name, the file's bytes xz-compressed as Python's
+    /// `lzma.compress` does: the `content` the relation publishes, before base64).
+    pub grafana_dashboards: &'static [(&'static str, &'static [u8])],
+    /// `prometheus_alert_rules/`: (file name, the file's bytes).
+    pub prometheus_alert_rules: &'static [(&'static str, &'static [u8])],
 }
 
 /// The files of `<charm dir>/cos_custom/<kind>`, named `custom_<file name>`, sorted by name.
@@ -160,13 +150,25 @@ pub fn custom_files(charm_dir: &Path, kind: &str) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// The merged COS directory's files of `kind`: bundled then custom, sorted by file name.
+/// The merged COS directory's files of `kind`: `bundled` (file name, bytes) then the custom
+/// ones, sorted by file name.
+///
+/// ```
+/// use paas_charm_runtime::integration::cos::merged_files;
+///
+/// let bundled: &[(&str, &[u8])] = &[("go.rule", b"{}")];
+/// let files = merged_files(bundled, std::path::Path::new("/nonexistent"), "prometheus_alert_rules");
+/// assert_eq!(files, [("go.rule".to_owned(), b"{}".to_vec())]);
+/// ```
 pub fn merged_files(
-    assets: &[(&str, &str, &[u8])],
+    bundled: &[(&str, &[u8])],
     charm_dir: &Path,
     kind: &str,
 ) -> Vec<(String, Vec<u8>)> {
-    let mut files = bundled_files(assets, kind);
+    let mut files: Vec<(String, Vec<u8>)> = bundled
+        .iter()
+        .map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec()))
+        .collect();
     files.extend(custom_files(charm_dir, kind));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
@@ -211,13 +213,13 @@ fn finish_group(group: &mut Map<String, Value>, name: &str, topology: &Topology)
 /// The Prometheus `alert_rules` object: one group per rule file of the merged
 /// `prometheus_alert_rules` (official `groups:` format or a single rule), then cosl's generic
 /// `HostHealth` group. Files that are not YAML rules are skipped, as cosl does.
-pub fn prometheus_alert_rules(
-    assets: &[(&str, &str, &[u8])],
-    charm_dir: &Path,
-    topology: &Topology,
-) -> Value {
+pub fn prometheus_alert_rules(assets: &CosAssets, charm_dir: &Path, topology: &Topology) -> Value {
     let mut groups = Vec::new();
-    let files = merged_files(assets, charm_dir, "prometheus_alert_rules");
+    let files = merged_files(
+        assets.prometheus_alert_rules,
+        charm_dir,
+        "prometheus_alert_rules",
+    );
     for suffix in [".rule", ".rules", ".yml", ".yaml"] {
         for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(suffix)) {
             let Ok(text) = std::str::from_utf8(bytes) else {
@@ -295,7 +297,9 @@ mod tests {
     use sha2::{Digest, Sha256};
 
     use super::*;
-    use crate::integration::grafana_dashboard::dashboards_value;
+    use crate::integration::grafana_dashboard::{
+        dashboard_files, dashboards_value, encode_content, DashboardFile,
+    };
 
     fn topology(app: &str) -> Topology {
         Topology {
@@ -314,71 +318,114 @@ mod tests {
             .collect()
     }
 
-    /// The hashes of paas-charm 1.12.3's wheel (cos-assets README): the bundled bytes are the
-    /// wheel's, and each dashboard decodes back from `content` byte for byte.
+    /// The raw dashboards of `assets/cos/grafana_dashboards` (copies of paas-charm 1.12.3's
+    /// wheel), by framework.
+    const RAW_DASHBOARDS: [(FrameworkKind, &str, &[u8]); 6] = [
+        (
+            FrameworkKind::Flask,
+            "flask",
+            include_bytes!("../../assets/cos/grafana_dashboards/flask.json"),
+        ),
+        (
+            FrameworkKind::Django,
+            "django",
+            include_bytes!("../../assets/cos/grafana_dashboards/django.json"),
+        ),
+        (
+            FrameworkKind::FastApi,
+            "fastapi",
+            include_bytes!("../../assets/cos/grafana_dashboards/fastapi.json"),
+        ),
+        (
+            FrameworkKind::Go,
+            "go",
+            include_bytes!("../../assets/cos/grafana_dashboards/go.json"),
+        ),
+        (
+            FrameworkKind::ExpressJs,
+            "expressjs",
+            include_bytes!("../../assets/cos/grafana_dashboards/expressjs.json"),
+        ),
+        (
+            FrameworkKind::SpringBoot,
+            "spring_boot",
+            include_bytes!("../../assets/cos/grafana_dashboards/spring_boot.json"),
+        ),
+    ];
+
+    /// The hashes of paas-charm 1.12.3's wheel: the raw copies are the wheel's files; the
+    /// bundled `.json.xz` of each decodes to them byte for byte and is exactly what our encoder
+    /// (Python's `lzma.compress` defaults) makes of them; `content` is its base64.
     #[test]
     fn every_framework_publishes_its_wheel_dashboard() {
         let expected = [
-            (
-                FrameworkKind::Flask,
-                "flask",
-                "61ad1a5efa4cf2497c05892346a177318db7a4b3967b890bb3ed7d60c2c91996",
-            ),
-            (
-                FrameworkKind::Django,
-                "django",
-                "da4678037e37c31ac07ef6d2bb69bc540cd02953371cd8553e82f805191162ca",
-            ),
-            (
-                FrameworkKind::FastApi,
-                "fastapi",
-                "7855b62e44a0d3608e86b3b94e2de9e5e2fea0f009852f37b50d972651db2deb",
-            ),
-            (
-                FrameworkKind::Go,
-                "go",
-                "46081e5b4dbceb9c1a56d985ea22e2daa6031ad4c16148aca7e3f98d9312a89e",
-            ),
-            (
-                FrameworkKind::ExpressJs,
-                "expressjs",
-                "8523e1736a0bf28ad4a8a84100472858e41563465f98fecb2fd5249f7823565a",
-            ),
-            (
-                FrameworkKind::SpringBoot,
-                "spring_boot",
-                "2e4e7d950d872f59f1fbb4822fe3f9d4f7b184337bcf21b2e0063d43d374f471",
-            ),
+            "61ad1a5efa4cf2497c05892346a177318db7a4b3967b890bb3ed7d60c2c91996",
+            "da4678037e37c31ac07ef6d2bb69bc540cd02953371cd8553e82f805191162ca",
+            "7855b62e44a0d3608e86b3b94e2de9e5e2fea0f009852f37b50d972651db2deb",
+            "46081e5b4dbceb9c1a56d985ea22e2daa6031ad4c16148aca7e3f98d9312a89e",
+            "8523e1736a0bf28ad4a8a84100472858e41563465f98fecb2fd5249f7823565a",
+            "2e4e7d950d872f59f1fbb4822fe3f9d4f7b184337bcf21b2e0063d43d374f471",
         ];
-        for (kind, stem, sha) in expected {
-            let files = bundled_files(cos_assets::of(kind), "grafana_dashboards");
-            assert_eq!(files.len(), 1, "{stem}");
-            assert_eq!(files[0].0, format!("{stem}.json"));
-            assert_eq!(sha256_hex(&files[0].1), sha, "{stem}");
+        let none = std::env::temp_dir().join("paas-cos-dashboards-test-none");
+        for ((kind, stem, raw), sha) in RAW_DASHBOARDS.into_iter().zip(expected) {
+            assert_eq!(sha256_hex(raw), sha, "{stem}");
+            let bundled = cos_assets::of(kind).grafana_dashboards;
+            assert_eq!(bundled.len(), 1, "{stem}");
+            let (name, xz) = bundled[0];
+            assert_eq!(name, format!("{stem}.json"));
+            let mut decoded = Vec::new();
+            liblzma::read::XzDecoder::new(xz)
+                .read_to_end(&mut decoded)
+                .expect("xz");
+            assert_eq!(decoded, raw, "{stem}");
+            let stored = base64::engine::general_purpose::STANDARD.encode(xz);
+            assert_eq!(encode_content(raw).expect("compressed"), stored, "{stem}");
+
+            let files = dashboard_files(cos_assets::of(kind), &none);
+            assert_eq!(files, [(name.to_owned(), DashboardFile::Compressed(xz))]);
             let app = format!("{}-k8s", kind.info().name);
             let value = dashboards_value(&files, &topology(&app)).expect("dashboards");
             let template = &value["templates"][format!("file:{stem}")];
-            let compressed = base64::engine::general_purpose::STANDARD
-                .decode(template["content"].as_str().expect("content"))
-                .expect("base64");
-            let mut raw = Vec::new();
-            liblzma::read::XzDecoder::new(&compressed[..])
-                .read_to_end(&mut raw)
-                .expect("xz");
-            assert_eq!(raw, files[0].1, "{stem}");
+            assert_eq!(template["content"], stored, "{stem}");
         }
-        let go = bundled_files(cos_assets::of(FrameworkKind::Go), "grafana_dashboards");
+        let go = dashboard_files(cos_assets::of(FrameworkKind::Go), &none);
         let value = dashboards_value(&go, &topology("go-k8s")).expect("dashboards");
         assert_eq!(
             value["templates"]["file:go"]["dashboard_alt_uid"],
             "7d33d40ec7adf982"
         );
-        let fastapi = bundled_files(cos_assets::of(FrameworkKind::FastApi), "grafana_dashboards");
+        let fastapi = dashboard_files(cos_assets::of(FrameworkKind::FastApi), &none);
         let value = dashboards_value(&fastapi, &topology("fastapi-k8s")).expect("dashboards");
         assert_eq!(
             value["templates"]["file:fastapi"]["dashboard_alt_uid"],
             "3601d66e4d77218b"
         );
+    }
+
+    /// A custom dashboard is compressed when published, sorted among the bundled ones by name.
+    #[test]
+    fn custom_dashboards_are_compressed_beside_the_bundled_ones() {
+        let dir = std::env::temp_dir().join(format!("paas-cos-custom-dash-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("cos_custom/grafana_dashboards")).expect("mkdir");
+        std::fs::write(dir.join("cos_custom/grafana_dashboards/a.json"), b"{}").expect("write");
+        let files = dashboard_files(cos_assets::of(FrameworkKind::Flask), &dir);
+        std::fs::remove_dir_all(&dir).ok();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["custom_a.json", "flask.json"]);
+        assert_eq!(files[0].1, DashboardFile::Raw(b"{}".to_vec()));
+        let value = dashboards_value(&files, &topology("flask-k8s")).expect("dashboards");
+        let content = value["templates"]["file:custom_a"]["content"]
+            .as_str()
+            .expect("content");
+        let compressed = base64::engine::general_purpose::STANDARD
+            .decode(content)
+            .expect("base64");
+        let mut raw = Vec::new();
+        liblzma::read::XzDecoder::new(&compressed[..])
+            .read_to_end(&mut raw)
+            .expect("xz");
+        assert_eq!(raw, b"{}");
+        assert_eq!(content, encode_content(b"{}").expect("compressed"));
     }
 
     #[test]
@@ -395,9 +442,9 @@ mod tests {
             ),
         ];
         for (kind, sha) in expected {
-            let files = bundled_files(cos_assets::of(kind), "prometheus_alert_rules");
+            let files = cos_assets::of(kind).prometheus_alert_rules;
             assert_eq!(files.len(), 1);
-            assert_eq!(sha256_hex(&files[0].1), sha);
+            assert_eq!(sha256_hex(files[0].1), sha);
         }
         let rules = prometheus_alert_rules(
             cos_assets::of(FrameworkKind::Django),
@@ -436,7 +483,7 @@ mod tests {
             assert!(groups[0]["name"]
                 .as_str()
                 .is_some_and(|n| n.ends_with("_HostHealth_rules")));
-            assert!(bundled_files(cos_assets::of(kind), "loki_alert_rules").is_empty());
+            assert!(cos_assets::of(kind).prometheus_alert_rules.is_empty());
         }
     }
 }

@@ -1,15 +1,18 @@
 //! `grafana-dashboard` (provides, `grafana_dashboard`): grafana_k8s v0
 //! `GrafanaDashboardProvider` LIBPATCH 35 (integrations.md §4.3, §0a.8). Each dashboard file's
 //! raw bytes are xz-compressed (Python `lzma.compress` defaults) and base64-encoded; the leader
-//! publishes them with a fresh random `uuid`. Never required, never reconciles.
+//! publishes them with a fresh random `uuid`. Never required, never reconciles. The framework's
+//! own dashboards are bundled already compressed; the charm's `cos_custom/` ones are compressed
+//! here.
 
 use std::io::Read;
+use std::path::Path;
 
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use sha3::digest::{ExtendableOutput, Update, XofReader};
 
-use super::cos::{leader_publish, merged_files, Topology};
+use super::cos::{custom_files, leader_publish, CosAssets, Topology};
 use super::{Cx, Integration, IntegrationError, Trigger};
 use crate::env::python_json::dumps;
 use crate::juju::{CharmMeta, Event, RelationEventKind};
@@ -52,24 +55,66 @@ impl Integration for GrafanaDashboard {
 pub fn publish(cx: &mut Cx<'_>) -> Result<(), IntegrationError> {
     let relations: Vec<u32> = cx.juju.relations(ENDPOINT)?.iter().map(|r| r.id).collect();
     leader_publish(cx, &relations, |cx, topology| {
-        let files = merged_files(
-            cx.framework.cos_assets,
-            &cx.juju.ctx.charm_dir,
-            "grafana_dashboards",
-        );
+        let files = dashboard_files(cx.framework.cos_assets, &cx.juju.ctx.charm_dir);
         let dashboards = dashboards_value(&files, topology)?;
         Ok(vec![("dashboards".to_owned(), dumps(&dashboards))])
     })
 }
 
+/// A file of the merged `grafana_dashboards` directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DashboardFile {
+    /// A dashboard the framework ships, bundled as the xz stream that is published
+    /// ([`CosAssets::grafana_dashboards`]).
+    Compressed(&'static [u8]),
+    /// A file of the charm's `cos_custom/grafana_dashboards`, compressed when published.
+    Raw(Vec<u8>),
+}
+
+impl DashboardFile {
+    /// `content`: base64 of the file's bytes xz-compressed as Python's `lzma.compress` does.
+    pub fn content(&self) -> Result<String, IntegrationError> {
+        match self {
+            Self::Compressed(xz) => Ok(base64::engine::general_purpose::STANDARD.encode(xz)),
+            Self::Raw(bytes) => encode_content(bytes),
+        }
+    }
+}
+
+/// The merged `grafana_dashboards` directory: the framework's dashboards, then the charm's
+/// `cos_custom/grafana_dashboards` files (named `custom_<file name>`), sorted by file name.
+///
+/// ```
+/// use paas_charm_runtime::framework::{cos_assets, FrameworkKind};
+/// use paas_charm_runtime::integration::grafana_dashboard::dashboard_files;
+///
+/// let files = dashboard_files(cos_assets::of(FrameworkKind::Go), std::path::Path::new("/none"));
+/// let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+/// assert_eq!(names, ["go.json"]);
+/// ```
+pub fn dashboard_files(assets: &CosAssets, charm_dir: &Path) -> Vec<(String, DashboardFile)> {
+    let mut files: Vec<(String, DashboardFile)> = assets
+        .grafana_dashboards
+        .iter()
+        .map(|(name, xz)| ((*name).to_owned(), DashboardFile::Compressed(xz)))
+        .collect();
+    files.extend(
+        custom_files(charm_dir, "grafana_dashboards")
+            .into_iter()
+            .map(|(name, bytes)| (name, DashboardFile::Raw(bytes))),
+    );
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
 /// `{"templates": {"file:<stem>": {...}}, "uuid": "<uuid4>"}` for dashboard files
 /// (`.json`, `.json.tmpl`, `.tmpl`), keyed by `file:<stem>` (Python's `Path.stem`).
 pub fn dashboards_value(
-    files: &[(String, Vec<u8>)],
+    files: &[(String, DashboardFile)],
     topology: &Topology,
 ) -> Result<Value, IntegrationError> {
     let mut templates = Map::new();
-    for (name, bytes) in files {
+    for (name, file) in files {
         if !(name.ends_with(".json") || name.ends_with(".tmpl")) {
             continue;
         }
@@ -77,7 +122,7 @@ pub fn dashboards_value(
         let key = format!("file:{stem}");
         let template = json!({
             "charm": topology.charm_name,
-            "content": encode_content(bytes)?,
+            "content": file.content()?,
             "juju_topology": topology.juju_topology(),
             "inject_dropdowns": true,
             "dashboard_alt_uid": alt_uid(&topology.charm_name, &key),

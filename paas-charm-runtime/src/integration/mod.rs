@@ -134,8 +134,8 @@ pub struct FrameworkFacts {
     pub container: &'static str,
     /// The framework's config prefix (`FLASK_`), which OAuth's variables carry.
     pub config_prefix: &'static str,
-    /// The COS files the framework ships: (kind directory, file name, bytes).
-    pub cos_assets: &'static [(&'static str, &'static str, &'static [u8])],
+    /// The COS files the framework ships.
+    pub cos_assets: &'static cos::CosAssets,
     /// How the framework takes the data integrations provide.
     pub forms: &'static dyn Forms,
 }
