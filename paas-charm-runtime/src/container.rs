@@ -21,20 +21,19 @@ use crate::pebble::{self, Layer, Pebble, PebbleError};
 /// assert_eq!(layer.log_targets["loki/0"].r#type, "loki");
 /// ```
 pub fn log_forwarding_layer(targets: &[(String, LogTarget)]) -> Layer {
-    let log_targets = targets
-        .iter()
-        .map(|(name, target)| {
-            let target = pebble::LogTarget {
-                r#override: "replace".into(),
-                r#type: target.kind.clone(),
-                location: target.location.clone(),
-                services: target.services.clone(),
-                labels: target.labels.clone(),
-                ..pebble::LogTarget::default()
-            };
-            (name.clone(), target)
-        })
-        .collect();
+    // Built with insert, not collect (crate::sort).
+    let mut log_targets = std::collections::BTreeMap::new();
+    log_targets.extend(targets.iter().map(|(name, target)| {
+        let target = pebble::LogTarget {
+            r#override: "replace".into(),
+            r#type: target.kind.clone(),
+            location: target.location.clone(),
+            services: target.services.clone(),
+            labels: target.labels.clone(),
+            ..pebble::LogTarget::default()
+        };
+        (name.clone(), target)
+    }));
     Layer {
         log_targets,
         ..Layer::default()

@@ -57,6 +57,7 @@ pub mod pebble;
 pub mod reconcile;
 pub mod requirements;
 pub mod secret_storage;
+mod sort;
 pub mod state;
 pub mod untrusted;
 pub mod yaml;

@@ -380,7 +380,7 @@ impl Runner<'_> {
             .filter(|i| i.required() && !i.is_ready())
             .map(|i| i.name())
             .collect();
-        missing.sort_by_key(|name| rank(MISSING_ORDER, name));
+        crate::sort::sort_by_key(&mut missing, |name| rank(MISSING_ORDER, name));
         if !missing.is_empty() {
             let message = format!("missing integrations: {}", missing.join(", "));
             self.forget_applied()?;
@@ -511,7 +511,7 @@ impl Runner<'_> {
             env.set(format!("{prefix}PEER_FQDNS"), fqdns);
         }
         let mut ordered: Vec<&&mut dyn Integration> = integrations.iter().collect();
-        ordered.sort_by_key(|i| rank(ENV_ORDER, i.name()));
+        crate::sort::sort_by_key(&mut ordered, |i| rank(ENV_ORDER, i.name()));
         for integration in ordered {
             env.attribute_integration(integration.name());
             framework::integration_env(framework, &**integration, &mut env);

@@ -45,7 +45,7 @@ impl PeerState {
             return None;
         }
         let mut units = self.peer_units.clone();
-        units.sort();
+        crate::sort::sort(&mut units);
         let names: Vec<String> = units.iter().map(|u| unit_fqdn(app, u, model)).collect();
         Some(names.join(","))
     }

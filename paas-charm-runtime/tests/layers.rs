@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("config", 0),
     ("paas_config", 0),
     ("secret_storage", 0),
+    ("sort", 0),
     // Relation protocols.
     ("integration", 1),
     // The six frameworks.

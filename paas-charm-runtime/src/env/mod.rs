@@ -137,10 +137,10 @@ impl Env {
 
     /// The variables as strings (for an exec environment).
     pub fn to_strings(&self) -> BTreeMap<String, String> {
-        self.0
-            .iter()
-            .map(|(k, v)| (k.clone(), value_text(v)))
-            .collect()
+        // Built with insert, not collect (crate::sort).
+        let mut strings = BTreeMap::new();
+        strings.extend(self.0.iter().map(|(k, v)| (k.clone(), value_text(v))));
+        strings
     }
 
     /// Iterates over the variables in name order.

@@ -146,7 +146,7 @@ pub fn custom_files(charm_dir: &Path, kind: &str) -> Vec<(String, Vec<u8>)> {
             Some((format!("custom_{}", e.file_name().to_string_lossy()), bytes))
         })
         .collect();
-    files.sort();
+    crate::sort::sort(&mut files);
     files
 }
 
@@ -170,7 +170,7 @@ pub fn merged_files(
         .map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec()))
         .collect();
     files.extend(custom_files(charm_dir, kind));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut files, |a, b| a.0 < b.0);
     files
 }
 

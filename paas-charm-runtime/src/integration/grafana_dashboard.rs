@@ -103,7 +103,7 @@ pub fn dashboard_files(assets: &CosAssets, charm_dir: &Path) -> Vec<(String, Das
             .into_iter()
             .map(|(name, bytes)| (name, DashboardFile::Raw(bytes))),
     );
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut files, |a, b| a.0 < b.0);
     files
 }
 

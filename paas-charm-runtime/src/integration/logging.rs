@@ -165,18 +165,20 @@ pub fn loki_endpoints(cx: &mut Cx<'_>) -> Result<BTreeMap<String, String>, Integ
 /// One enabled loki target per endpoint.
 pub fn enabled_targets(endpoints: &BTreeMap<String, String>, topology: &Topology) -> LogTargets {
     let job = format!("juju_{}", topology.identifier());
-    let labels: BTreeMap<String, String> = [
-        ("product", "Juju"),
-        ("charm", topology.charm_name.as_str()),
-        ("juju_model", topology.model.as_str()),
-        ("juju_model_uuid", topology.model_uuid.as_str()),
-        ("juju_application", topology.application.as_str()),
-        ("juju_unit", topology.unit.as_str()),
-        ("job", job.as_str()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
+    // Built with insert, not collect (crate::sort).
+    let mut labels = BTreeMap::new();
+    labels.extend(
+        [
+            ("product", "Juju"),
+            ("charm", topology.charm_name.as_str()),
+            ("juju_model", topology.model.as_str()),
+            ("juju_model_uuid", topology.model_uuid.as_str()),
+            ("juju_application", topology.application.as_str()),
+            ("juju_unit", topology.unit.as_str()),
+            ("job", job.as_str()),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
     endpoints
         .iter()
         .map(|(unit, url)| {

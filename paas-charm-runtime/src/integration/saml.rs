@@ -241,7 +241,7 @@ pub fn validate(bag: &Bag) -> Result<Option<SamlData>, SamlProblem> {
             response_url: url(&format!("{group}_response_url"))?,
         });
     }
-    endpoints.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut endpoints, |a, b| a.name < b.name);
     Ok(Some(SamlData {
         entity_id: entity_id.clone(),
         metadata_url,

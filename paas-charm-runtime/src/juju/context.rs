@@ -114,7 +114,9 @@ pub enum ContextError {
 impl HookContext {
     /// Reads the context from the process environment.
     pub fn from_env() -> Result<Self, ContextError> {
-        let vars: BTreeMap<String, String> = std::env::vars().collect();
+        // Built with insert, not collect (crate::sort).
+        let mut vars = BTreeMap::new();
+        vars.extend(std::env::vars());
         Self::from_vars(&vars)
     }
 

@@ -201,7 +201,7 @@ impl Juju {
             return Ok(units.clone());
         }
         let mut units = self.backend.relation_list(id)?;
-        units.sort();
+        crate::sort::sort(&mut units);
         self.remote_units.insert(id, units.clone());
         Ok(units)
     }

@@ -516,21 +516,26 @@ impl Backend for SubprocessBackend {
                 ))
             }
         };
-        relations
-            .into_iter()
-            .map(|(endpoint, names)| match names {
-                Value::Object(names) => Ok((endpoint, names.into_iter().map(|(k, _)| k).collect())),
-                Value::Null => Ok((endpoint, Default::default())),
-                other => Err(bad_output(
-                    "goal-state",
-                    format!(
-                        "relations of {endpoint:?} is {}, expected an object",
-                        kind(&other)
-                    ),
-                )),
-            })
-            .collect::<Result<GoalRelations, _>>()
-            .map(Some)
+        // Built with insert, not collect (crate::sort).
+        let mut goal = GoalRelations::new();
+        for (endpoint, names) in relations {
+            let mut units = std::collections::BTreeSet::new();
+            match names {
+                Value::Object(names) => units.extend(names.into_iter().map(|(k, _)| k)),
+                Value::Null => {}
+                other => {
+                    return Err(bad_output(
+                        "goal-state",
+                        format!(
+                            "relations of {endpoint:?} is {}, expected an object",
+                            kind(&other)
+                        ),
+                    ))
+                }
+            }
+            goal.insert(endpoint, units);
+        }
+        Ok(Some(goal))
     }
 }
 

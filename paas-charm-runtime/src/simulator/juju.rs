@@ -312,7 +312,7 @@ impl Backend for MemoryBackend {
         self.call("open-port")?;
         if !self.ports.contains(port) {
             self.ports.push(port.clone());
-            self.ports.sort();
+            crate::sort::sort(&mut self.ports);
         }
         Ok(())
     }

@@ -232,6 +232,17 @@ fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ScenarioErro
     })
 }
 
+/// A relation's units by name (`<app>/<n>`) from the scenario's data by unit number; built
+/// with insert, not collect (crate::sort).
+fn units_of(app: &str, data: &BTreeMap<String, Bag>) -> BTreeMap<String, Bag> {
+    let mut units = BTreeMap::new();
+    units.extend(
+        data.iter()
+            .map(|(n, bag)| (format!("{app}/{n}"), bag.clone())),
+    );
+    units
+}
+
 /// The in-memory backend shared between the hook (which owns a `Box<dyn Backend>`) and the
 /// simulator (which reads the final state).
 #[derive(Clone)]
@@ -367,11 +378,7 @@ impl World {
                 remote_app: scenario.app_name.clone(),
                 peer: true,
                 remote_app_data: peer.local_app_data.clone(),
-                remote_units: peer
-                    .peers_data
-                    .iter()
-                    .map(|(n, bag)| (format!("{}/{n}", scenario.app_name), bag.clone()))
-                    .collect(),
+                remote_units: units_of(&scenario.app_name, &peer.peers_data),
                 local_app_data: peer.local_app_data.clone(),
                 local_unit_data: peer.local_unit_data.clone(),
                 hidden: broken == Some(peer.id),
@@ -385,11 +392,7 @@ impl World {
                 remote_app: relation.remote_app_name.clone(),
                 peer: false,
                 remote_app_data: relation.remote_app_data.clone(),
-                remote_units: relation
-                    .remote_units_data
-                    .iter()
-                    .map(|(n, bag)| (format!("{}/{n}", relation.remote_app_name), bag.clone()))
-                    .collect(),
+                remote_units: units_of(&relation.remote_app_name, &relation.remote_units_data),
                 local_app_data: relation.local_app_data.clone(),
                 local_unit_data: relation.local_unit_data.clone(),
                 hidden: broken == Some(relation.id),
@@ -554,7 +557,7 @@ impl World {
         out.insert("files".into(), self.files_json());
         out.insert("relations".into(), self.relations_json(backend));
         let mut secrets: Vec<&MemorySecret> = backend.secrets.iter().collect();
-        secrets.sort_by(|a, b| a.id.cmp(&b.id));
+        crate::sort::sort_by(&mut secrets, |a, b| a.id < b.id);
         let secrets: Vec<Value> = secrets
             .into_iter()
             .map(|s| {
@@ -597,12 +600,14 @@ impl World {
 
     fn files_json(&self) -> Value {
         let info = self.framework.info();
-        let mut inputs: BTreeMap<String, &str> = self
-            .scenario
-            .container_files
-            .iter()
-            .map(|(p, c)| (p.clone(), c.as_str()))
-            .collect();
+        // Built with insert, not collect (crate::sort).
+        let mut inputs: BTreeMap<String, &str> = BTreeMap::new();
+        inputs.extend(
+            self.scenario
+                .container_files
+                .iter()
+                .map(|(p, c)| (p.clone(), c.as_str())),
+        );
         for (name, content) in &self.scenario.app_dir_files {
             inputs.insert(format!("{}/{name}", info.app_dir), content.as_str());
         }
@@ -627,7 +632,7 @@ impl World {
             inputs.push((r.id, &r.local_app_data, &r.local_unit_data));
         }
         let mut relations: Vec<&MemoryRelation> = backend.relations.iter().collect();
-        relations.sort_by_key(|r| r.id);
+        crate::sort::sort_by_key(&mut relations, |r| r.id);
         let out: Vec<Value> = relations
             .into_iter()
             .map(|r| {
@@ -665,7 +670,7 @@ fn bag_diff(before: &Bag, after: &Bag) -> Option<Value> {
         .map(|(k, v)| (k.clone(), json!(v)))
         .collect();
     let mut removed: Vec<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
-    removed.sort();
+    crate::sort::sort(&mut removed);
     let mut diff = Map::new();
     if !set.is_empty() {
         diff.insert("set".into(), Value::Object(set));

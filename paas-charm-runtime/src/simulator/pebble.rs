@@ -280,7 +280,7 @@ impl Pebble for MemoryPebble {
                 }
             }
         }
-        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut entries, |a, b| a.name < b.name);
         Ok(entries)
     }
 
