@@ -109,7 +109,9 @@ impl Juju {
     /// Names the charm's peer endpoints (from its metadata). Their remote application is this
     /// one, so it is known without a tool call, and they are always listed with `relation-ids`.
     pub fn set_peer_endpoints(&mut self, endpoints: impl IntoIterator<Item = String>) {
-        self.peer_endpoints = endpoints.into_iter().collect();
+        // Built with insert, not collect (crate::sort).
+        self.peer_endpoints.clear();
+        self.peer_endpoints.extend(endpoints);
     }
 
     /// The event of this hook.
