@@ -127,7 +127,7 @@ impl Applied {
                     since: (!since.is_empty()).then(|| (*since).to_owned()),
                 }),
                 ["originals", json] => {
-                    applied.originals = serde_json::from_slice(json.as_bytes()).ok()?;
+                    applied.originals = crate::pebble::layer::services_from_json(json.as_bytes())?;
                     has_originals = true;
                 }
                 _ => return None,

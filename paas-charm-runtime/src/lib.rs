@@ -49,6 +49,7 @@ pub mod env;
 pub mod extensions;
 pub mod framework;
 pub mod integration;
+mod json;
 pub mod juju;
 pub mod migration;
 pub mod oplog;

@@ -577,7 +577,7 @@ impl Runner<'_> {
         );
         match self.pebble.pull(&path) {
             Ok(bytes) => {
-                if let Ok(services) = serde_json::from_slice::<BTreeMap<String, Service>>(&bytes) {
+                if let Some(services) = crate::pebble::layer::services_from_json(&bytes) {
                     return Ok(services);
                 }
             }

@@ -16,6 +16,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("pebble", 0),
     ("env", 0),
     ("yaml", 0),
+    ("json", 0),
     ("untrusted", 0),
     ("config", 0),
     ("paas_config", 0),

@@ -131,7 +131,7 @@ pub fn diff_and_snapshot(
     let local = juju.local_unit_bag(id)?;
     let old: Map<String, Value> = local
         .get("data")
-        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .and_then(|text| crate::json::from_str::<Value>(text).ok())
         .and_then(|v| match v {
             Value::Object(map) => Some(map),
             _ => None,
@@ -176,7 +176,7 @@ pub fn requested_secret_fields(
     let local = juju.local_unit_bag(id)?;
     Ok(local
         .get("requested-secrets")
-        .and_then(|text| serde_json::from_str::<Vec<String>>(text).ok())
+        .and_then(|text| crate::json::from_str::<Vec<String>>(text).ok())
         .unwrap_or_default())
 }
 

@@ -115,7 +115,7 @@ impl Database {
                 // (its `data` JSON), not in the bag itself.
                 let entity_type = remote
                     .get("data")
-                    .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+                    .and_then(|text| crate::json::from_str::<serde_json::Value>(text).ok())
                     .is_some_and(|data| data.get("entity-type").is_some());
                 if credentials_shared && !entity_type {
                     return Ok(vec![Trigger::ReconcileWithMigrations]);

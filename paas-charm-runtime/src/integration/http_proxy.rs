@@ -137,7 +137,7 @@ pub fn request_text(requirer: &str) -> String {
 
 /// The requirer id of the first request in our bag.
 fn requirer_id(ours: &Bag) -> Option<String> {
-    let requests: Value = serde_json::from_str(ours.get("requests")?).ok()?;
+    let requests: Value = crate::json::from_str(ours.get("requests")?).ok()?;
     requests
         .get(0)?
         .get("requirer")?
@@ -147,7 +147,7 @@ fn requirer_id(ours: &Bag) -> Option<String> {
 
 /// The provider's `ready` response for `our_id`, or (no id known) its only response.
 fn find_response(remote: &Bag, our_id: Option<&str>) -> Option<serde_json::Map<String, Value>> {
-    let responses: Vec<Value> = serde_json::from_str(remote.get("responses")?).ok()?;
+    let responses: Vec<Value> = crate::json::from_str(remote.get("responses")?).ok()?;
     let mut objects = responses.into_iter().filter_map(|r| match r {
         Value::Object(map) => Some(map),
         _ => None,

@@ -110,7 +110,7 @@ pub fn parse_provider_bag(bag: &Bag) -> Result<Option<String>, IntegrationError>
     let invalid = |why: String| {
         IntegrationError::InvalidData(format!("Invalid ingress relation data: {why}."))
     };
-    let value: Value = serde_json::from_str(raw)
+    let value: Value = crate::json::from_str(raw)
         .map_err(|_| invalid("the provider's 'ingress' value is not JSON".into()))?;
     match value {
         Value::Null => Ok(None),

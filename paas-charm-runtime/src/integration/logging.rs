@@ -146,7 +146,7 @@ pub fn loki_endpoints(cx: &mut Cx<'_>) -> Result<BTreeMap<String, String>, Integ
             let bag = cx.juju.remote_unit_bag(id, &unit)?;
             let url = bag
                 .get("endpoint")
-                .and_then(|t| serde_json::from_str::<Value>(t).ok())
+                .and_then(|t| crate::json::from_str::<Value>(t).ok())
                 .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_owned));
             match url {
                 Some(url) => {

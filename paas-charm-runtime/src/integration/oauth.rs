@@ -224,7 +224,7 @@ impl Integration for OAuth {
         // Values are JSON-decoded when possible, then must be strings.
         let get = |key: &str| -> Option<String> {
             let raw = bag.get(key)?;
-            match serde_json::from_str::<Value>(raw) {
+            match crate::json::from_str::<Value>(raw) {
                 Ok(Value::String(s)) => Some(s),
                 Ok(_) => None,
                 Err(_) => Some(raw.clone()),

@@ -59,7 +59,7 @@ pub fn decode_bag(bag: &Bag) -> Vec<(String, Value)> {
         .map(|(k, v)| {
             let value = match v.trim() {
                 "NaN" | "Infinity" | "-Infinity" => Value::from(0.0),
-                _ => serde_json::from_str::<Value>(v).unwrap_or_else(|_| Value::String(v.clone())),
+                _ => crate::json::from_str::<Value>(v).unwrap_or_else(|_| Value::String(v.clone())),
             };
             (k.clone(), value)
         })

@@ -149,7 +149,7 @@ pub fn endpoint_from_bag(bag: &Bag) -> Result<Option<String>, IntegrationError> 
     let Some(raw) = bag.get("receivers") else {
         return Ok(None);
     };
-    let Ok(receivers) = serde_json::from_str::<Vec<Receiver>>(raw) else {
+    let Ok(receivers) = crate::json::from_str::<Vec<Receiver>>(raw) else {
         return Ok(None);
     };
     let Some(receiver) = receivers.iter().find(|r| r.protocol.name == PROTOCOL) else {

@@ -139,7 +139,7 @@ pub fn parse_responses(bag: &Bag) -> Option<Vec<Response>> {
     let Some(text) = bag.get("requests") else {
         return Some(Vec::new());
     };
-    let Value::Array(items) = serde_json::from_str::<Value>(text).ok()? else {
+    let Value::Array(items) = crate::json::from_str::<Value>(text).ok()? else {
         return None;
     };
     items.iter().map(Response::parse).collect()
@@ -270,13 +270,13 @@ impl Valkey {
         let Some(data) = remote.get("data") else {
             return Ok(false);
         };
-        let Ok(Value::Object(request_map)) = serde_json::from_str::<Value>(data) else {
+        let Ok(Value::Object(request_map)) = crate::json::from_str::<Value>(data) else {
             return Err(invalid());
         };
         let local = cx.juju.local_unit_bag(id)?;
         let mut snapshot: Map<String, Value> = local
             .get("data")
-            .and_then(|text| serde_json::from_str::<Value>(text).ok())
+            .and_then(|text| crate::json::from_str::<Value>(text).ok())
             .and_then(|v| match v {
                 Value::Object(map) => Some(map),
                 _ => None,
@@ -313,7 +313,7 @@ impl Valkey {
         }
         if let Some(statuses) = remote
             .get("status")
-            .and_then(|text| serde_json::from_str::<Vec<Map<String, Value>>>(text).ok())
+            .and_then(|text| crate::json::from_str::<Vec<Map<String, Value>>>(text).ok())
             .filter(|s| !s.is_empty())
         {
             let by_code: Map<String, Value> = statuses

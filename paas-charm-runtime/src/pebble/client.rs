@@ -313,7 +313,7 @@ fn api_error(status: u16, result: &Value) -> PebbleError {
 fn error_from_body(status: u16, body: &[u8]) -> PebbleError {
     let text = String::from_utf8_lossy(body);
     let json_start = text.find('{').unwrap_or(0);
-    match serde_json::from_str::<Value>(&text[json_start..]) {
+    match crate::json::from_str::<Value>(&text[json_start..]) {
         Ok(value) => api_error(status, value.get("result").unwrap_or(&value)),
         Err(_) => PebbleError::Api {
             status,
@@ -463,7 +463,7 @@ fn read_stream(
         match read {
             Ok(Message::Binary(bytes)) => out.extend_from_slice(&bytes),
             Ok(Message::Text(text)) => {
-                let command = serde_json::from_str::<Value>(text.as_str())
+                let command = crate::json::from_str::<Value>(text.as_str())
                     .ok()
                     .and_then(|v| v.get("command").and_then(Value::as_str).map(str::to_owned));
                 if command.as_deref() == Some("end") {

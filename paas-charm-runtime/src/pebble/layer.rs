@@ -8,6 +8,16 @@ use serde::{Deserialize, Serialize};
 /// A JSON value kept as given (fields this crate does not model).
 pub type Extra = BTreeMap<String, serde_json::Value>;
 
+/// Services as `serde_json::to_string` writes them (`original-services.json`, the applied
+/// record), or `None` when `json` is not that. Read through a [`serde_json::Value`] and
+/// `serde_path_to_error`, the route by which the simulator reads a scenario's layers, so the
+/// binary carries one JSON deserializer of [`Service`] rather than two (about 10 KB); the
+/// services are the same either way.
+pub fn services_from_json(json: &[u8]) -> Option<BTreeMap<String, Service>> {
+    let value: serde_json::Value = serde_json::from_slice(json).ok()?;
+    serde_path_to_error::deserialize(value).ok()
+}
+
 /// One service of a layer or plan.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -359,6 +369,24 @@ mod tests {
 
     fn svc(yaml: &str) -> Service {
         crate::yaml::from_str(yaml).expect("valid service")
+    }
+
+    /// The services read back from their JSON are the ones written, as `from_slice` gives them.
+    #[test]
+    fn services_read_back_from_json() {
+        let layer = Layer::from_yaml(
+            "services:\n  web:\n    override: replace\n    command: run --port 8000\n    startup: enabled\n    environment: {A: '1', PORT: 8000, P: null}\n    after: [db]\n    user-id: 1000\n",
+        )
+        .expect("valid");
+        let json = serde_json::to_string(&layer.services).expect("json");
+        let read = services_from_json(json.as_bytes()).expect("services");
+        assert_eq!(read, layer.services);
+        let direct: BTreeMap<String, Service> =
+            serde_json::from_slice(json.as_bytes()).expect("json");
+        assert_eq!(read, direct);
+        assert_eq!(services_from_json(b"{}"), Some(BTreeMap::new()));
+        assert_eq!(services_from_json(b"{\"web\": 1}"), None);
+        assert_eq!(services_from_json(b"not json"), None);
     }
 
     #[test]

@@ -189,7 +189,7 @@ impl Scenario {
     /// assert_eq!(err.field, "relations[0].id");
     /// ```
     pub fn parse(text: &str, own: Option<&OwnCharm>) -> Result<Self, ScenarioError> {
-        let mut raw: Value = serde_json::from_str(text)
+        let mut raw: Value = crate::json::from_str(text)
             .map_err(|e| ScenarioError::new(".", format!("not JSON ({e})")))?;
         let Some(map) = raw.as_object_mut() else {
             return Err(ScenarioError::new(".", "a scenario is a JSON object"));
