@@ -8,7 +8,9 @@ use crate::integration::IntegrationSet;
 pub trait Charm: 'static {
     /// The framework the charm runs.
     const FRAMEWORK: FrameworkKind;
-    /// The integrations listed in the attribute (the generated `IntegrationRequirers`).
+    /// The charm's integrations (the generated `IntegrationRequirers`: the listed ones, the
+    /// custom ones and the ones every framework charm has), with their event `match` and
+    /// environment composition.
     type Integrations: IntegrationSet;
     /// The names of the listed integrations, in attribute order (`postgresql`, `http-proxy`):
     /// what the `metadata` command prints endpoints for. The attribute always sets it; the
@@ -33,24 +35,4 @@ pub trait Charm: 'static {
     fn extensions() -> &'static dyn Extensions {
         &NoExtensions
     }
-}
-
-/// The charm's integrations: the listed ones and the ones every framework charm has.
-pub(crate) fn bind_all<C: Charm>(
-    meta: &crate::juju::CharmMeta,
-) -> (C::Integrations, crate::integration::core::Core) {
-    (
-        C::Integrations::bind(meta),
-        crate::integration::core::Core::bind(meta),
-    )
-}
-
-/// The bound integrations as one list (listed ones first).
-pub(crate) fn all_mut<'a, C: Charm>(
-    listed: &'a mut C::Integrations,
-    core: &'a mut crate::integration::core::Core,
-) -> Vec<&'a mut dyn crate::integration::Integration> {
-    let mut all = listed.integrations_mut();
-    all.extend(core.integrations_mut());
-    all
 }

@@ -19,7 +19,9 @@ use std::fmt;
 
 use crate::config::ConfigError;
 use crate::env::Env;
-use crate::integration::{Contributions, FrameworkFacts, Integration, OwnVariables, WorkloadFacts};
+use crate::integration::{
+    Contributions, FrameworkFacts, Integration, IntegrationSet, OwnVariables, WorkloadFacts,
+};
 use crate::juju::{ConfigValues, Status};
 use crate::paas_config::PaasConfig;
 
@@ -346,7 +348,7 @@ pub fn derived_env(kind: FrameworkKind, inputs: &EnvInputs<'_>, env: &mut Env) {
 }
 
 /// A framework's own readiness rule, judged after the generic ones (Django needs a database).
-pub fn blocked(kind: FrameworkKind, integrations: &[&mut dyn Integration]) -> Option<Status> {
+pub fn blocked(kind: FrameworkKind, integrations: &mut dyn IntegrationSet) -> Option<Status> {
     match kind {
         FrameworkKind::Django => django::blocked(integrations),
         _ => None,

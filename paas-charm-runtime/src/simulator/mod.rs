@@ -34,7 +34,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::framework::FrameworkKind;
-use crate::integration::Integration;
+use crate::integration::IntegrationSet;
 use crate::juju::backend::{
     Backend, Bag, BagOwner, ConfigValues, HookToolError, LogLevel, Port, RelationId, Scope,
     SecretQuery, Status, StatusName,
@@ -460,7 +460,7 @@ impl World {
     }
 
     /// Runs the hook with `integrations` and returns the output JSON.
-    pub fn run(self, integrations: &mut [&mut dyn Integration]) -> Value {
+    pub fn run(self, integrations: &mut dyn IntegrationSet) -> Value {
         self.run_with(integrations, &crate::extensions::NoExtensions, &[])
     }
 
@@ -468,7 +468,7 @@ impl World {
     /// (`Charm::ENDPOINTS`; `meta` must already be renamed); returns the output JSON.
     pub fn run_with(
         mut self,
-        integrations: &mut [&mut dyn Integration],
+        integrations: &mut dyn IntegrationSet,
         extensions: &dyn crate::extensions::Extensions,
         renamed: &[(&str, &str)],
     ) -> Value {

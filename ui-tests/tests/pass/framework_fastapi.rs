@@ -15,5 +15,10 @@ fn main() {
     assert_eq!(<MyCharm as Charm>::FRAMEWORK, FrameworkKind::FastApi);
     let meta = paas_charm_runtime::juju::CharmMeta::default();
     let mut set = <MyCharm as Charm>::Integrations::bind(&meta);
-    assert!(set.integrations_mut().is_empty());
+    let mut bound = 0;
+    let _ = set.for_each(&mut |_| {
+        bound += 1;
+        std::ops::ControlFlow::Continue(())
+    });
+    assert_eq!(bound, 0, "nothing binds to empty metadata");
 }
