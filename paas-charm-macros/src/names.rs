@@ -61,8 +61,8 @@ mod tests {
         assert_eq!(suggest("kafka", integrations()), None);
     }
 
-    /// The runtime's source is the reference for the framework variants and every
-    /// integration's module and type.
+    /// The runtime's source is the reference for the framework variants, the action handlers
+    /// and every integration's module and type.
     #[test]
     fn names_match_the_runtime() {
         let source = include_str!("../../paas-charm-runtime/src/framework/mod.rs");
@@ -79,6 +79,23 @@ mod tests {
             .expect("FrameworkKind exists");
         let ours: Vec<&str> = FRAMEWORKS.iter().map(|f| f.variant).collect();
         assert_eq!(variants, ours);
+        let handlers: Vec<String> = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Enum(e) if e.ident == "FrameworkAction" => {
+                    Some(e.variants.iter().map(|v| v.ident.to_string()).collect())
+                }
+                _ => None,
+            })
+            .expect("FrameworkAction exists");
+        for action in FRAMEWORKS.iter().flat_map(|f| f.actions) {
+            assert!(
+                handlers.contains(&action.handler.to_string()),
+                "{}",
+                action.name
+            );
+        }
         for f in FRAMEWORKS {
             assert!(
                 source.contains(&format!("name: \"{}\"", f.name)),

@@ -105,6 +105,8 @@ pub struct ActionSpec {
     pub params: &'static [ParamSpec],
     /// The names of the required parameters.
     pub required: &'static [&'static str],
+    /// The `paas_charm_runtime::framework::FrameworkAction` variant the reconcile runs it with.
+    pub handler: &'static str,
 }
 
 /// A relation endpoint.
@@ -247,6 +249,7 @@ const ROTATE_SECRET_KEY: ActionSpec = ActionSpec {
                   useful if a security breach occurs.",
     params: &[],
     required: &[],
+    handler: "RotateSecretKey",
 };
 
 const CREATE_SUPERUSER: ActionSpec = ActionSpec {
@@ -265,6 +268,7 @@ const CREATE_SUPERUSER: ActionSpec = ActionSpec {
         },
     ],
     required: &["username", "email"],
+    handler: "CreateSuperuser",
 };
 
 /// The frameworks, in documentation order.

@@ -1,7 +1,7 @@
 //! The `Charm` trait the attribute implements, and how a charm binds its integrations.
 
 use crate::extensions::{Extensions, NoExtensions};
-use crate::framework::FrameworkKind;
+use crate::framework::{FrameworkAction, FrameworkKind};
 use crate::integration::IntegrationSet;
 
 /// A paas charm: a framework and a set of integrations. `#[paas_charm(...)]` implements it.
@@ -29,6 +29,13 @@ pub trait Charm: 'static {
     /// embedded in the binary: the metadata the local tools (`simulate`, `env`) and the test
     /// harness use when a scenario does not carry its own.
     const CHARMCRAFT_YAML: &'static str;
+
+    /// The framework's action named `name`, if the framework declares one (the author's own
+    /// actions are [`Extensions::actions`]). The attribute generates it from the framework's
+    /// action table: one `match` arm per action.
+    fn framework_action(name: &str) -> Option<FrameworkAction> {
+        crate::framework::action(Self::FRAMEWORK, name)
+    }
 
     /// The author's extensions: the attribute's `extensions` key returns the charm struct's
     /// own [`Extensions`] impl; without it, none.

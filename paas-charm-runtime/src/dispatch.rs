@@ -111,6 +111,7 @@ pub(crate) fn run_charm<C: Charm>(
         meta: &meta,
         framework: C::FRAMEWORK.info(),
         paas_config,
+        actions: &C::framework_action,
     };
     run_hook_with(hook, &mut integrations, C::extensions())
 }

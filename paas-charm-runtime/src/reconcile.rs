@@ -9,7 +9,7 @@ use crate::applied::{self, Applied};
 use crate::env::{provenance, Env, Source};
 use crate::extensions::{EnvView, ExtensionError, Extensions, NoExtensions};
 use crate::framework::gunicorn::{self, GunicornConfig, WebserverOptions};
-use crate::framework::{self, django, FrameworkInfo, FrameworkKind};
+use crate::framework::{self, django, FrameworkAction, FrameworkInfo};
 use crate::integration::{
     ComposeEnv, Contributions, Cx, Integration, IntegrationError, IntegrationSet, ReadinessView,
     Trigger, WorkloadFacts,
@@ -76,6 +76,9 @@ pub struct Hook<'a> {
     pub framework: &'static FrameworkInfo,
     /// `paas-config.yaml`, or why it cannot be used.
     pub paas_config: Result<PaasConfig, PaasConfigError>,
+    /// The framework's actions by name (the charm's [`crate::Charm::framework_action`], or
+    /// [`framework::action`] for the framework).
+    pub actions: &'a dyn Fn(&str) -> Option<FrameworkAction>,
 }
 
 /// Why a reconcile stopped short: the status it leaves.
@@ -107,6 +110,7 @@ pub fn run_hook_with(
         meta,
         framework,
         paas_config,
+        actions,
     } = hook;
     let result = run(
         juju,
@@ -116,6 +120,7 @@ pub fn run_hook_with(
         paas_config,
         integrations,
         extensions,
+        actions,
     );
     match result {
         Ok(()) => match juju.flush() {
@@ -134,6 +139,7 @@ pub fn run_hook_with(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run(
     juju: &mut Juju,
     pebble: &mut dyn Pebble,
@@ -142,6 +148,7 @@ fn run(
     paas_config: Result<PaasConfig, PaasConfigError>,
     integrations: &mut dyn IntegrationSet,
     extensions: &dyn Extensions,
+    actions: &dyn Fn(&str) -> Option<FrameworkAction>,
 ) -> Result<(), HookError> {
     if !framework::is_supported(framework.kind) {
         let message = format!(
@@ -258,7 +265,7 @@ fn run(
         }
     }
     if let Event::Action(name) = &event {
-        run.action(name, integrations)?;
+        run.action(name, actions(name), integrations)?;
     }
     Ok(())
 }
@@ -805,13 +812,15 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Runs the action `name`: the framework's (`action`), or the author's.
     fn action(
         &mut self,
         name: &str,
+        action: Option<FrameworkAction>,
         integrations: &mut dyn IntegrationSet,
     ) -> Result<(), HookError> {
-        match name {
-            "rotate-secret-key" => {
+        match action {
+            Some(FrameworkAction::RotateSecretKey) => {
                 if self.guard(integrations)?.is_none() {
                     return Ok(());
                 }
@@ -831,12 +840,10 @@ impl Runner<'_> {
                 self.juju.action_set(&results)?;
                 self.reconcile(integrations, false)
             }
-            "create-superuser" if self.framework.kind == FrameworkKind::Django => {
-                self.create_superuser(integrations)
-            }
-            other => {
+            Some(FrameworkAction::CreateSuperuser) => self.create_superuser(integrations),
+            None => {
                 let extensions = self.extensions;
-                if let Some(action) = extensions.actions().into_iter().find(|a| a.name == other) {
+                if let Some(action) = extensions.actions().into_iter().find(|a| a.name == name) {
                     let params = self.juju.action_params()?;
                     match action.run(&params, &mut self.cx()) {
                         Ok(results) => self.juju.action_set(&results)?,
@@ -845,7 +852,7 @@ impl Runner<'_> {
                     return Ok(());
                 }
                 self.juju
-                    .action_fail(&format!("this charm has no action named {other:?}"))?;
+                    .action_fail(&format!("this charm has no action named {name:?}"))?;
                 Ok(())
             }
         }

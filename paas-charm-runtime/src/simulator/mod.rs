@@ -481,6 +481,7 @@ impl World {
             meta: &self.meta,
             framework: self.framework.info(),
             paas_config,
+            actions: &|name| crate::framework::action(self.framework, name),
         };
         let result = run_hook_with(hook, integrations, extensions);
         drop(juju);

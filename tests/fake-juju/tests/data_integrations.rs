@@ -111,6 +111,7 @@ impl World {
                 meta: &meta,
                 framework: FrameworkKind::Flask.info(),
                 paas_config: Ok(PaasConfig::default()),
+                actions: &|name| paas_charm_runtime::framework::action(FrameworkKind::Flask, name),
             },
             &mut integrations,
         )

@@ -1,6 +1,6 @@
 //! A spring-boot charm without integrations: the attribute picks the framework.
 
-use paas_charm_runtime::framework::FrameworkKind;
+use paas_charm_runtime::framework::{FrameworkAction, FrameworkKind};
 use paas_charm_runtime::integration::IntegrationSet;
 use paas_charm_runtime::{paas_charm, Charm};
 
@@ -21,4 +21,13 @@ fn main() {
         std::ops::ControlFlow::Continue(())
     });
     assert_eq!(bound, 0, "nothing binds to empty metadata");
+    assert_eq!(
+        MyCharm::framework_action("rotate-secret-key"),
+        Some(FrameworkAction::RotateSecretKey)
+    );
+    assert_eq!(
+        MyCharm::framework_action("create-superuser"),
+        None
+    );
+    assert_eq!(MyCharm::framework_action("greet"), None);
 }
