@@ -645,9 +645,11 @@ mod tests {
             &["redis"],
         )
         .expect_err("invalid");
-        let known =
-            "known integrations are postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, \
-                     saml, oauth, openfga, smtp, tracing, http_proxy";
+        // The table's identifiers, in its order.
+        let known = format!(
+            "known integrations are {}",
+            names::integration_idents().join(", ")
+        );
         assert_eq!(
             errors,
             [
