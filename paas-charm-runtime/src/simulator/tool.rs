@@ -37,7 +37,7 @@ fn own<C: Charm>() -> OwnCharm {
 fn run_world<C: Charm>(mut world: World) -> serde_json::Value {
     world.meta = world.meta.with_renamed_endpoints(C::ENDPOINTS);
     let mut integrations = <C::Integrations as IntegrationSet>::bind(&world.meta);
-    world.run_with(&mut integrations, C::extensions(), C::ENDPOINTS)
+    world.run_charm::<C>(&mut integrations)
 }
 
 /// `simulate [--report] <scenario.json>`: the output JSON (or, with `report`, the page for a
