@@ -208,6 +208,10 @@ fn handle_event(members: &[Member], runtime: &TokenStream) -> TokenStream {
     // The body imports what it names, so each arm reads as the event it matches.
     let event_ty = quote!(Event);
     let mut imports = vec![quote!(Event)];
+    let mut helpers = vec![quote!(handle)];
+    if members.iter().any(|m| m.spec.is_none()) {
+        helpers.push(quote!(member));
+    }
     let every = calls(members.iter().filter(|m| m.sees_every_hook()));
     let routed_only_to_every = |routed: &[&Member]| routed.iter().all(|m| m.sees_every_hook());
 
@@ -246,6 +250,9 @@ fn handle_event(members: &[Member], runtime: &TokenStream) -> TokenStream {
                 #(#calls)*
             }
         });
+        if !helpers.iter().any(|h| h.to_string() == "speaks") {
+            helpers.push(quote!(speaks));
+        }
     }
     let mut arms = Vec::new();
     if !relation_arms.is_empty() {
@@ -282,19 +289,12 @@ fn handle_event(members: &[Member], runtime: &TokenStream) -> TokenStream {
         arms.push(quote!(#pattern => { #(#calls)* }));
         match hook {
             Hook::SecretChanged => imports.push(quote!(SecretEventKind)),
-            Hook::PebbleReady => imports.push(quote!(WorkloadEventKind)),
+            Hook::PebbleReady => {
+                imports.push(quote!(WorkloadEventKind));
+                helpers.push(quote!(is_workload));
+            }
             _ => {}
         }
-    }
-    let mut helpers = vec![quote!(handle)];
-    if members.iter().any(|m| m.spec.is_none()) {
-        helpers.push(quote!(member));
-    }
-    if !interfaces.is_empty() {
-        helpers.push(quote!(speaks));
-    }
-    if imports.iter().any(|i| i.to_string() == "WorkloadEventKind") {
-        helpers.push(quote!(is_workload));
     }
     let signature = signature(format_ident!("event"), format_ident!("cx"));
     quote! {
