@@ -1,8 +1,9 @@
 //! `#[paas_charm(framework = "...", integrations(...))]`: turns a unit struct into a charm.
 //!
 //! The stages, one module each: `attr` parses the arguments, `valid` checks them and the
-//! item (collecting every error), `expand` writes the glue; `names` holds the known
-//! frameworks and integrations.
+//! item (collecting every error), `expand` writes the glue (`wiring` the integration set:
+//! its event `match` and environment composition); `names` reads the known frameworks and
+//! integrations from the one table in `paas-charm-requirements`.
 
 mod attr;
 mod expand;
@@ -11,6 +12,7 @@ mod requirements;
 #[cfg(test)]
 mod test_support;
 mod valid;
+mod wiring;
 
 use proc_macro::TokenStream;
 
@@ -19,7 +21,9 @@ use proc_macro::TokenStream;
 /// The attribute reads the charm's `charmcraft.yaml` at compile time, checks it against what
 /// the framework and integrations need (every problem is a compile error on the part of the
 /// attribute it concerns, with the YAML to write), and generates `fn main`, the
-/// `IntegrationRequirers` set and the `Charm` impl. The build re-runs when the file changes.
+/// `IntegrationRequirers` set (with the `match` that routes each hook to the integrations
+/// acting on it and the environment composition in paas-charm's order) and the `Charm` impl.
+/// The build re-runs when the file changes.
 ///
 /// # Keys
 ///
@@ -129,4 +133,13 @@ pub fn paas_charm(args: TokenStream, item: TokenStream) -> TokenStream {
             .is_some_and(|text| valid::defines_main(&text)),
     };
     expand::paas_charm(args.into(), item.into(), &cx).into()
+}
+
+/// Not for charms: `paas_charm_runtime::testing` calls it once, with the runtime's path, to
+/// generate `bind_by_name`, which binds any integration of the integration table by its name
+/// (for integration sets assembled at run time, as tests assemble them).
+#[doc(hidden)]
+#[proc_macro]
+pub fn __bind_by_name(krate: TokenStream) -> TokenStream {
+    expand::bind_by_name(krate.into()).into()
 }

@@ -50,11 +50,8 @@ pub fn check(inputs: &Inputs<'_>, acc: &mut Accumulator) -> bool {
             let needed = inputs
                 .framework
                 .map(|(fw, _)| {
-                    let listed: Vec<&IntegrationSpec> = inputs
-                        .integrations
-                        .iter()
-                        .filter_map(|(i, _)| req::integration_by_name(i.name))
-                        .collect();
+                    let listed: Vec<&IntegrationSpec> =
+                        inputs.integrations.iter().map(|(spec, _)| *spec).collect();
                     let text = req::render::sections(fw, &listed);
                     let mut out = String::from(
                         " It needs (besides `name`, `type`, `base`, `platforms` and `parts`):\n",
@@ -90,8 +87,7 @@ pub fn check(inputs: &Inputs<'_>, acc: &mut Accumulator) -> bool {
         integrations: inputs
             .integrations
             .iter()
-            .filter_map(|(i, _)| req::integration_by_name(i.name))
-            .map(|spec| Listed {
+            .map(|(spec, _)| Listed {
                 spec,
                 endpoint: renamed
                     .iter()
@@ -151,7 +147,7 @@ mod tests {
         for fw in crate::names::FRAMEWORKS {
             let idents: Vec<syn::Ident> = crate::names::INTEGRATIONS
                 .iter()
-                .map(|i| syn::Ident::new(i.ident, Span::call_site()))
+                .map(|i| syn::Ident::new(&i.ident(), Span::call_site()))
                 .collect();
             let framework = fw.name;
             let specs: Vec<_> = req::INTEGRATIONS.iter().collect();

@@ -127,9 +127,7 @@ pub fn validate(
             _ => Span::call_site(),
         };
         let inputs = requirements::Inputs {
-            framework: framework.and_then(|(f, span)| {
-                paas_charm_requirements::framework(f.name).map(|spec| (spec, span))
-            }),
+            framework,
             integrations: &integrations,
             integrations_complete: integrations_complete && args.integrations_well_formed,
             integrations_key: args.integrations_key.unwrap_or_else(Span::call_site),
@@ -154,10 +152,7 @@ pub fn validate(
         custom: custom?,
         endpoints: endpoints
             .iter()
-            .filter_map(|(integration, lit)| {
-                let spec = paas_charm_requirements::integration_by_name(integration.name)?;
-                Some((spec.endpoint?.to_string(), lit.value()))
-            })
+            .filter_map(|(integration, lit)| Some((integration.endpoint?.to_string(), lit.value())))
             .collect(),
         unhandled: unhandled.iter().map(syn::LitStr::value).collect(),
     })
@@ -182,8 +177,22 @@ fn check_custom(
             continue;
         };
         let field = snake_case(&last.ident.to_string());
-        let taken = integrations.iter().any(|(i, _)| i.ident == field)
+        let always_on = names::ALWAYS_ON.iter().find(|i| i.ident() == field);
+        let taken = integrations.iter().any(|(i, _)| i.ident() == field)
             || out.iter().any(|(_, f)| *f == field);
+        if let Some(always_on) = always_on {
+            acc.push(
+                Error::custom(format!(
+                    "a custom integration's field is named after its type (`{field}`), which is \
+                     the field of the `{}` integration every framework charm has: rename the \
+                     type",
+                    always_on.name
+                ))
+                .with_span(&last.ident),
+            );
+            ok = false;
+            continue;
+        }
         if taken {
             acc.push(
                 Error::custom(format!(
@@ -229,7 +238,7 @@ fn check_endpoints(
     let mut out: Vec<(&'static names::Integration, syn::LitStr)> = Vec::new();
     for (ident, lit) in pairs {
         let written = ident.to_string();
-        let Some((integration, _)) = integrations.iter().find(|(i, _)| i.ident == written) else {
+        let Some((integration, _)) = integrations.iter().find(|(i, _)| i.ident() == written) else {
             acc.push(
                 Error::custom(format!(
                     "`{written}` is not listed in integrations(...): only a listed integration's \
@@ -248,9 +257,7 @@ fn check_endpoints(
             );
             continue;
         }
-        let fixed = paas_charm_requirements::integration_by_name(integration.name)
-            .and_then(|spec| spec.endpoint);
-        if fixed.is_none() {
+        if integration.endpoint.is_none() {
             acc.push(
                 Error::custom(format!(
                     "the {} integration binds to its one endpoint of its interface whatever its \
@@ -368,7 +375,8 @@ fn check_integrations(
         Slot::Malformed => return (Vec::new(), false),
     };
     let mut ok = true;
-    let known = || names::INTEGRATIONS.iter().map(|i| i.ident);
+    let known_idents = names::integration_idents();
+    let known = || known_idents.iter().map(String::as_str);
     let mut seen: Vec<(&'static names::Integration, syn::Ident)> = Vec::new();
     for ident in idents {
         let written = ident.to_string();
@@ -637,9 +645,11 @@ mod tests {
             &["redis"],
         )
         .expect_err("invalid");
-        let known =
-            "known integrations are postgresql, mysql, mongodb, redis, valkey, s3, rabbitmq, \
-                     saml, oauth, openfga, smtp, tracing, http_proxy";
+        // The table's identifiers, in its order.
+        let known = format!(
+            "known integrations are {}",
+            names::integration_idents().join(", ")
+        );
         assert_eq!(
             errors,
             [

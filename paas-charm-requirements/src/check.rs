@@ -1010,7 +1010,7 @@ fn yaml_text(value: &serde_yaml::Value) -> String {
 
 /// The name as written in `integrations(...)`.
 pub fn attr_name(spec: &IntegrationSpec) -> String {
-    spec.name.replace('-', "_")
+    spec.ident()
 }
 
 fn article(kind: OptionType) -> String {

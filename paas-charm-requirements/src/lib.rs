@@ -9,10 +9,15 @@
 
 pub mod check;
 pub mod file;
+pub mod integrations;
 pub mod render;
 pub mod suggest;
 
 pub use check::{check_text, Attribute, Finding, Kind, Listed};
+pub use integrations::{
+    any_integration, env_rank, integration_by_ident, integration_by_interface, integration_by_name,
+    missing_rank, Hook, IntegrationSpec, ALWAYS_ON, INTEGRATIONS, OAUTH_DEFAULT_ENDPOINT,
+};
 
 /// The declared type of a config option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,6 +105,8 @@ pub struct ActionSpec {
     pub params: &'static [ParamSpec],
     /// The names of the required parameters.
     pub required: &'static [&'static str],
+    /// The `paas_charm_runtime::framework::FrameworkAction` variant the reconcile runs it with.
+    pub handler: &'static str,
 }
 
 /// A relation endpoint.
@@ -116,8 +123,10 @@ pub struct RelationSpec {
 /// What a framework's charm declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FrameworkSpec {
-    /// The framework's name (`flask`, ..., `spring-boot`).
+    /// The framework's name (`flask`, ..., `spring-boot`), as `framework = "..."` takes it.
     pub name: &'static str,
+    /// The `paas_charm_runtime::framework::FrameworkKind` variant that implements it.
+    pub variant: &'static str,
     /// The workload container.
     pub container: &'static str,
     /// The container's OCI image resource.
@@ -177,30 +186,6 @@ impl FrameworkSpec {
         options
     }
 }
-
-/// An integration the attribute lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IntegrationSpec {
-    /// Its name (`postgresql`, ..., `http-proxy`).
-    pub name: &'static str,
-    /// The `requires` endpoint paas-charm binds it to; `None` for OAuth, whose endpoint may
-    /// have any name (one endpoint with interface `oauth`).
-    pub endpoint: Option<&'static str>,
-    /// The endpoint's interface.
-    pub interface: &'static str,
-    /// Whether its library needs `limit: 1` (tracing refuses any other).
-    pub needs_limit_one: bool,
-}
-
-impl IntegrationSpec {
-    /// The endpoint name to declare (OAuth's examples use `oidc`).
-    pub fn default_endpoint(&self) -> &'static str {
-        self.endpoint.unwrap_or(OAUTH_DEFAULT_ENDPOINT)
-    }
-}
-
-/// The endpoint name paas-charm's examples give the OAuth integration.
-pub const OAUTH_DEFAULT_ENDPOINT: &str = "oidc";
 
 /// What `assumes` holds.
 pub const ASSUMES: &[&str] = &["k8s-api"];
@@ -264,6 +249,7 @@ const ROTATE_SECRET_KEY: ActionSpec = ActionSpec {
                   useful if a security breach occurs.",
     params: &[],
     required: &[],
+    handler: "RotateSecretKey",
 };
 
 const CREATE_SUPERUSER: ActionSpec = ActionSpec {
@@ -282,12 +268,14 @@ const CREATE_SUPERUSER: ActionSpec = ActionSpec {
         },
     ],
     required: &["username", "email"],
+    handler: "CreateSuperuser",
 };
 
 /// The frameworks, in documentation order.
 pub const FRAMEWORKS: &[FrameworkSpec] = &[
     FrameworkSpec {
         name: "flask",
+        variant: "Flask",
         container: "flask-app",
         resource: "flask-app-image",
         options: &[
@@ -314,6 +302,7 @@ pub const FRAMEWORKS: &[FrameworkSpec] = &[
     },
     FrameworkSpec {
         name: "django",
+        variant: "Django",
         container: "django-app",
         resource: "django-app-image",
         options: &[
@@ -332,6 +321,7 @@ pub const FRAMEWORKS: &[FrameworkSpec] = &[
     },
     FrameworkSpec {
         name: "fastapi",
+        variant: "FastApi",
         container: "app",
         resource: "app-image",
         options: &[
@@ -348,6 +338,7 @@ pub const FRAMEWORKS: &[FrameworkSpec] = &[
     },
     FrameworkSpec {
         name: "go",
+        variant: "Go",
         container: "app",
         resource: "app-image",
         options: &[
@@ -362,6 +353,7 @@ pub const FRAMEWORKS: &[FrameworkSpec] = &[
     },
     FrameworkSpec {
         name: "expressjs",
+        variant: "ExpressJs",
         container: "app",
         resource: "app-image",
         options: &[
@@ -376,6 +368,7 @@ pub const FRAMEWORKS: &[FrameworkSpec] = &[
     },
     FrameworkSpec {
         name: "spring-boot",
+        variant: "SpringBoot",
         container: "app",
         resource: "app-image",
         options: &[
@@ -395,53 +388,9 @@ pub const FRAMEWORKS: &[FrameworkSpec] = &[
     },
 ];
 
-const fn integration(
-    name: &'static str,
-    endpoint: Option<&'static str>,
-    interface: &'static str,
-) -> IntegrationSpec {
-    IntegrationSpec {
-        name,
-        endpoint,
-        interface,
-        needs_limit_one: false,
-    }
-}
-
-/// The integrations, in the runtime's `integration::KNOWN` order.
-pub const INTEGRATIONS: &[IntegrationSpec] = &[
-    integration("postgresql", Some("postgresql"), "postgresql_client"),
-    integration("mysql", Some("mysql"), "mysql_client"),
-    integration("mongodb", Some("mongodb"), "mongodb_client"),
-    integration("redis", Some("redis"), "redis"),
-    integration("valkey", Some("valkey"), "valkey_client"),
-    integration("s3", Some("s3"), "s3"),
-    integration("rabbitmq", Some("rabbitmq"), "rabbitmq"),
-    integration("saml", Some("saml"), "saml"),
-    integration("oauth", None, "oauth"),
-    integration("openfga", Some("openfga"), "openfga"),
-    integration("smtp", Some("smtp"), "smtp"),
-    IntegrationSpec {
-        needs_limit_one: true,
-        ..integration("tracing", Some("tracing"), "tracing")
-    },
-    integration("http-proxy", Some("http-proxy"), "http_proxy"),
-];
-
 /// A framework by name.
 pub fn framework(name: &str) -> Option<&'static FrameworkSpec> {
     FRAMEWORKS.iter().find(|f| f.name == name)
-}
-
-/// An integration by name (`http-proxy`; `http_proxy` is accepted too).
-pub fn integration_by_name(name: &str) -> Option<&'static IntegrationSpec> {
-    let name = name.replace('_', "-");
-    INTEGRATIONS.iter().find(|i| i.name == name)
-}
-
-/// The integration whose interface this is.
-pub fn integration_by_interface(interface: &str) -> Option<&'static IntegrationSpec> {
-    INTEGRATIONS.iter().find(|i| i.interface == interface)
 }
 
 #[cfg(test)]

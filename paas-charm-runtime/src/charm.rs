@@ -1,14 +1,16 @@
 //! The `Charm` trait the attribute implements, and how a charm binds its integrations.
 
 use crate::extensions::{Extensions, NoExtensions};
-use crate::framework::FrameworkKind;
+use crate::framework::{FrameworkAction, FrameworkKind};
 use crate::integration::IntegrationSet;
 
 /// A paas charm: a framework and a set of integrations. `#[paas_charm(...)]` implements it.
 pub trait Charm: 'static {
     /// The framework the charm runs.
     const FRAMEWORK: FrameworkKind;
-    /// The integrations listed in the attribute (the generated `IntegrationRequirers`).
+    /// The charm's integrations (the generated `IntegrationRequirers`: the listed ones, the
+    /// custom ones and the ones every framework charm has), with their event `match` and
+    /// environment composition.
     type Integrations: IntegrationSet;
     /// The names of the listed integrations, in attribute order (`postgresql`, `http-proxy`):
     /// what the `metadata` command prints endpoints for. The attribute always sets it; the
@@ -28,29 +30,16 @@ pub trait Charm: 'static {
     /// harness use when a scenario does not carry its own.
     const CHARMCRAFT_YAML: &'static str;
 
+    /// The framework's action named `name`, if the framework declares one (the author's own
+    /// actions are [`Extensions::actions`]). The attribute generates it from the framework's
+    /// action table: one `match` arm per action.
+    fn framework_action(name: &str) -> Option<FrameworkAction> {
+        crate::framework::action(Self::FRAMEWORK, name)
+    }
+
     /// The author's extensions: the attribute's `extensions` key returns the charm struct's
     /// own [`Extensions`] impl; without it, none.
     fn extensions() -> &'static dyn Extensions {
         &NoExtensions
     }
-}
-
-/// The charm's integrations: the listed ones and the ones every framework charm has.
-pub(crate) fn bind_all<C: Charm>(
-    meta: &crate::juju::CharmMeta,
-) -> (C::Integrations, crate::integration::core::Core) {
-    (
-        C::Integrations::bind(meta),
-        crate::integration::core::Core::bind(meta),
-    )
-}
-
-/// The bound integrations as one list (listed ones first).
-pub(crate) fn all_mut<'a, C: Charm>(
-    listed: &'a mut C::Integrations,
-    core: &'a mut crate::integration::core::Core,
-) -> Vec<&'a mut dyn crate::integration::Integration> {
-    let mut all = listed.integrations_mut();
-    all.extend(core.integrations_mut());
-    all
 }

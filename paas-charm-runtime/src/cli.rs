@@ -50,12 +50,15 @@ pub fn run<C: Charm>(args: Vec<String>) -> ExitCode {
 /// `metadata [--check <charmcraft.yaml> | --json]` (see
 /// [`crate::requirements::run_metadata`]).
 fn metadata<C: Charm>(args: &[String]) -> ExitCode {
-    crate::requirements::run_metadata(&crate::requirements::Declared::of::<C>(), args)
+    let out = crate::requirements::run_metadata(&crate::requirements::Declared::of::<C>(), args);
+    emit(&out.stdout);
+    eprint!("{}", out.stderr);
+    ExitCode::from(out.code)
 }
 
 /// Writes a local tool's output to stdout. A reader that went away (`simulate ... | head`) is
 /// not an error of ours: the rest is dropped quietly instead of panicking as `println!` does.
-pub(crate) fn emit(text: &str) {
+fn emit(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     if let Err(err) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

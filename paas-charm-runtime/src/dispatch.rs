@@ -11,6 +11,7 @@
 use std::process::ExitCode;
 
 use crate::charm::Charm;
+use crate::integration::IntegrationSet;
 use crate::juju::{CharmMeta, HookContext, Juju, LogLevel, SubprocessBackend};
 use crate::paas_config::{PaasConfig, PaasConfigError};
 use crate::pebble::{Pebble, PebbleClient};
@@ -92,8 +93,7 @@ pub(crate) fn failure_message(event: &crate::juju::Event, err: &HookError) -> St
 }
 
 /// Runs charm `C`'s hook with its metadata as charmcraft.yaml spells it (endpoint names
-/// included): renames endpoints, binds the listed and always-on integrations and runs the
-/// reconcile. The one path of a real hook and of the test harness
+/// included): renames endpoints, binds the charm's integrations and runs the reconcile. The one path of a real hook and of the test harness
 /// ([`crate::testing::harness`]).
 pub(crate) fn run_charm<C: Charm>(
     juju: &mut Juju,
@@ -104,14 +104,14 @@ pub(crate) fn run_charm<C: Charm>(
     let meta = meta.with_renamed_endpoints(C::ENDPOINTS);
     juju.rename_endpoints(C::ENDPOINTS);
     juju.set_peer_endpoints(meta.peers.keys().cloned());
-    let (mut listed, mut core) = crate::charm::bind_all::<C>(&meta);
-    let mut integrations = crate::charm::all_mut::<C>(&mut listed, &mut core);
+    let mut integrations = <C::Integrations as IntegrationSet>::bind(&meta);
     let hook = Hook {
         juju,
         pebble,
         meta: &meta,
         framework: C::FRAMEWORK.info(),
         paas_config,
+        actions: &C::framework_action,
     };
     run_hook_with(hook, &mut integrations, C::extensions())
 }

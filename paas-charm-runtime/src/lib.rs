@@ -21,8 +21,10 @@
 //!   checks it against what the framework and integrations need (the one checker in
 //!   `paas-charm-requirements`, re-exported as [`requirements::table`]); every problem is a
 //!   compile error with the YAML to write. It then generates `main`, the typed
-//!   `IntegrationRequirers` set (one `Option<...>` field per integration) and the [`Charm`]
-//!   impl: glue only.
+//!   `IntegrationRequirers` set (one `Option<...>` field per integration) with the `match` that
+//!   routes each hook to the integrations acting on it and the environment composition in
+//!   paas-charm's order ([`integration::IntegrationSet`]), and the [`Charm`] impl with its
+//!   framework's actions: glue only, from the one table in `paas-charm-requirements`.
 //! - **At hook time** Juju runs the binary as the charm's `dispatch`. [`run_main`] reads the
 //!   event, then [`reconcile`] converges: it reads config, relations and secrets through the
 //!   hook tools ([`juju`]), builds the app's environment ([`env`], [`framework`],

@@ -165,7 +165,7 @@ pub fn run(
         Ok(Ok(()))
     } else {
         write_status(pebble, framework, MigrationStatus::Failed)?;
-        let keep = crate::oplog::OUTPUT_TAIL_CHARS;
+        let keep = crate::untrusted::OUTPUT_TAIL_CHARS;
         Ok(Err(MigrationFailed {
             command: argv,
             stdout: crate::untrusted::tail(&output.stdout, keep),

@@ -9,10 +9,7 @@
 use crate::juju::{Juju, LogLevel};
 use crate::migration::{python_list, MigrationFailed};
 use crate::pebble::ExecOutput;
-use crate::untrusted::tail;
-
-/// How much of a command's stdout, and of its stderr, a log line keeps (the end).
-pub const OUTPUT_TAIL_CHARS: usize = 2000;
+use crate::untrusted::{tail, OUTPUT_TAIL_CHARS};
 
 /// Gunicorn's `--check-config` failed: paas-charm's ERROR line with the check's output.
 pub fn webserver_check_failed(juju: &mut Juju, output: &ExecOutput) {

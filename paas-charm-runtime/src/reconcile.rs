@@ -3,15 +3,16 @@
 //! in paas-charm 1.x's order and with its statuses (frameworks.md §11, integrations.md §1.3).
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 use crate::applied::{self, Applied};
 use crate::env::{provenance, Env, Source};
 use crate::extensions::{EnvView, ExtensionError, Extensions, NoExtensions};
 use crate::framework::gunicorn::{self, GunicornConfig, WebserverOptions};
-use crate::framework::{self, django, FrameworkInfo, FrameworkKind};
+use crate::framework::{self, django, FrameworkAction, FrameworkInfo};
 use crate::integration::{
-    rank, Contributions, Cx, Integration, IntegrationError, ReadinessView, Trigger, WorkloadFacts,
-    ENV_ORDER, MISSING_ORDER,
+    ComposeEnv, Contributions, Cx, Integration, IntegrationError, IntegrationSet, ReadinessView,
+    Trigger, WorkloadFacts,
 };
 use crate::juju::{
     CharmMeta, Event, HookToolError, Juju, Port, RelationEventKind, SecretEventKind, Status,
@@ -75,6 +76,9 @@ pub struct Hook<'a> {
     pub framework: &'static FrameworkInfo,
     /// `paas-config.yaml`, or why it cannot be used.
     pub paas_config: Result<PaasConfig, PaasConfigError>,
+    /// The framework's actions by name (the charm's [`crate::Charm::framework_action`], or
+    /// [`framework::action`] for the framework).
+    pub actions: &'a dyn Fn(&str) -> Option<FrameworkAction>,
 }
 
 /// Why a reconcile stopped short: the status it leaves.
@@ -90,17 +94,14 @@ impl<E: Into<HookError>> From<E> for Stop {
 }
 
 /// Runs one hook with the charm's integrations (listed ones and the always-on ones).
-pub fn run_hook(
-    hook: Hook<'_>,
-    integrations: &mut [&mut dyn Integration],
-) -> Result<(), HookError> {
+pub fn run_hook(hook: Hook<'_>, integrations: &mut dyn IntegrationSet) -> Result<(), HookError> {
     run_hook_with(hook, integrations, &NoExtensions)
 }
 
 /// Runs one hook with the charm's integrations and the author's extensions.
 pub fn run_hook_with(
     hook: Hook<'_>,
-    integrations: &mut [&mut dyn Integration],
+    integrations: &mut dyn IntegrationSet,
     extensions: &dyn Extensions,
 ) -> Result<(), HookError> {
     let Hook {
@@ -109,6 +110,7 @@ pub fn run_hook_with(
         meta,
         framework,
         paas_config,
+        actions,
     } = hook;
     let result = run(
         juju,
@@ -118,6 +120,7 @@ pub fn run_hook_with(
         paas_config,
         integrations,
         extensions,
+        actions,
     );
     match result {
         Ok(()) => match juju.flush() {
@@ -136,14 +139,16 @@ pub fn run_hook_with(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run(
     juju: &mut Juju,
     pebble: &mut dyn Pebble,
     meta: &CharmMeta,
     framework: &'static FrameworkInfo,
     paas_config: Result<PaasConfig, PaasConfigError>,
-    integrations: &mut [&mut dyn Integration],
+    integrations: &mut dyn IntegrationSet,
     extensions: &dyn Extensions,
+    actions: &dyn Fn(&str) -> Option<FrameworkAction>,
 ) -> Result<(), HookError> {
     if !framework::is_supported(framework.kind) {
         let message = format!(
@@ -201,21 +206,19 @@ fn run(
         store,
     };
 
-    let mut triggers = Vec::new();
-    for integration in integrations.iter_mut() {
-        let mut cx = run.cx();
-        match integration.handle_event(&mut cx) {
-            Ok(more) => triggers.extend(more),
-            Err(IntegrationError::InvalidData(message)) => {
-                crate::oplog::invalid_relation_data(run.juju, &message);
-                run.juju.set_status(&Status::blocked(message))?;
-                return Ok(());
-            }
-            Err(other) => return Err(other.into()),
-        }
-    }
-
+    // The integrations the event is routed to act first (the charm's generated `match`).
     let event = run.juju.event().clone();
+    let handled = integrations.handle_event(&event, &mut run.cx());
+    let mut triggers = match handled {
+        Ok(triggers) => triggers,
+        Err(IntegrationError::InvalidData(message)) => {
+            crate::oplog::invalid_relation_data(run.juju, &message);
+            run.juju.set_status(&Status::blocked(message))?;
+            return Ok(());
+        }
+        Err(other) => return Err(other.into()),
+    };
+
     let mut update_status_guarded = false;
     match &event {
         Event::Relation {
@@ -249,21 +252,20 @@ fn run(
         run.reconcile(integrations, trigger == Trigger::ReconcileWithMigrations)?;
     }
     if update_status_guarded {
-        for integration in integrations.iter_mut() {
-            let mut cx = run.cx();
-            match integration.update_status(&mut cx) {
-                Ok(()) => {}
-                Err(IntegrationError::InvalidData(message)) => {
-                    crate::oplog::invalid_relation_data(run.juju, &message);
-                    run.juju.set_status(&Status::blocked(message))?;
-                    return Ok(());
-                }
-                Err(other) => return Err(other.into()),
+        match run.each(integrations, &mut |integration, cx| {
+            integration.update_status(cx)
+        }) {
+            Ok(()) => {}
+            Err(IntegrationError::InvalidData(message)) => {
+                crate::oplog::invalid_relation_data(run.juju, &message);
+                run.juju.set_status(&Status::blocked(message))?;
+                return Ok(());
             }
+            Err(other) => return Err(other.into()),
         }
     }
     if let Event::Action(name) = &event {
-        run.action(name, integrations)?;
+        run.action(name, actions(name), integrations)?;
     }
     Ok(())
 }
@@ -298,12 +300,26 @@ impl Runner<'_> {
         }
     }
 
+    /// Runs `step` on each integration in order, stopping at the first error.
+    fn each(
+        &mut self,
+        integrations: &mut dyn IntegrationSet,
+        step: &mut dyn FnMut(&mut dyn Integration, &mut Cx<'_>) -> Result<(), IntegrationError>,
+    ) -> Result<(), IntegrationError> {
+        let mut failed = None;
+        let _ = integrations.for_each(&mut |integration| match step(integration, &mut self.cx()) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(err) => {
+                failed = Some(err);
+                ControlFlow::Break(())
+            }
+        });
+        failed.map_or(Ok(()), Err)
+    }
+
     /// paas-charm 1.x's guard: build the charm state; a configuration or relation-data problem
     /// sets Blocked and skips the handler (`None`).
-    fn guard(
-        &mut self,
-        integrations: &mut [&mut dyn Integration],
-    ) -> Result<Option<Built>, HookError> {
+    fn guard(&mut self, integrations: &mut dyn IntegrationSet) -> Result<Option<Built>, HookError> {
         let state = match CharmState::build(self.juju, self.meta, self.framework) {
             Ok(state) => state,
             Err(StateError::Config(err)) => {
@@ -313,17 +329,19 @@ impl Runner<'_> {
             Err(StateError::Tool(err)) => return Err(err.into()),
         };
         let mut contributions = Contributions::default();
-        for integration in integrations.iter_mut() {
-            let mut cx = self.cx();
-            match integration.load(&mut cx) {
-                Ok(()) => integration.contribute(&mut contributions),
-                Err(IntegrationError::InvalidData(message)) => {
-                    crate::oplog::invalid_relation_data(self.juju, &message);
-                    self.juju.set_status(&Status::blocked(message))?;
-                    return Ok(None);
-                }
-                Err(other) => return Err(other.into()),
+        let loaded = self.each(integrations, &mut |integration, cx| {
+            integration.load(cx)?;
+            integration.contribute(&mut contributions);
+            Ok(())
+        });
+        match loaded {
+            Ok(()) => {}
+            Err(IntegrationError::InvalidData(message)) => {
+                crate::oplog::invalid_relation_data(self.juju, &message);
+                self.juju.set_status(&Status::blocked(message))?;
+                return Ok(None);
             }
+            Err(other) => return Err(other.into()),
         }
         Ok(Some(Built {
             state,
@@ -342,7 +360,7 @@ impl Runner<'_> {
 
     fn reconcile(
         &mut self,
-        integrations: &mut [&mut dyn Integration],
+        integrations: &mut dyn IntegrationSet,
         with_migrations: bool,
     ) -> Result<(), HookError> {
         let extensions = self.extensions;
@@ -363,7 +381,7 @@ impl Runner<'_> {
     /// the view of the reconcile when ready, else the status to set.
     fn check_ready(
         &mut self,
-        integrations: &mut [&mut dyn Integration],
+        integrations: &mut dyn IntegrationSet,
         built: &Built,
     ) -> Result<ReadinessView, Stop> {
         let framework = self.framework;
@@ -375,12 +393,16 @@ impl Runner<'_> {
                 "Waiting for peer integration",
             )));
         }
-        let mut missing: Vec<&str> = integrations
-            .iter()
-            .filter(|i| i.required() && !i.is_ready())
-            .map(|i| i.name())
-            .collect();
-        crate::sort::sort_by_key(&mut missing, |name| rank(MISSING_ORDER, name));
+        let mut missing: Vec<String> = Vec::new();
+        let _ = integrations.for_each(&mut |integration| {
+            if integration.required() && !integration.is_ready() {
+                missing.push(integration.name().to_owned());
+            }
+            ControlFlow::Continue(())
+        });
+        crate::sort::sort_by_key(&mut missing, |name| {
+            paas_charm_requirements::missing_rank(name)
+        });
         if !missing.is_empty() {
             let message = format!("missing integrations: {}", missing.join(", "));
             self.forget_applied()?;
@@ -395,7 +417,15 @@ impl Runner<'_> {
             ingress_url: built.contributions.ingress_url.clone(),
             base_url: self.base_url(&built.contributions),
         };
-        if let Some(status) = integrations.iter().find_map(|i| i.blocked(&view)) {
+        let mut blocked = None;
+        let _ = integrations.for_each(&mut |integration| match integration.blocked(&view) {
+            Some(status) => {
+                blocked = Some(status);
+                ControlFlow::Break(())
+            }
+            None => ControlFlow::Continue(()),
+        });
+        if let Some(status) = blocked {
             return Err(Stop::Status(status));
         }
         if let Some(status) = framework::blocked(framework.kind, integrations) {
@@ -406,7 +436,7 @@ impl Runner<'_> {
 
     fn reconcile_built(
         &mut self,
-        integrations: &mut [&mut dyn Integration],
+        integrations: &mut dyn IntegrationSet,
         built: &Built,
         with_migrations: bool,
     ) -> Result<(), Stop> {
@@ -422,22 +452,20 @@ impl Runner<'_> {
             self.forget_applied()?;
             migration::write_status(self.pebble, framework, MigrationStatus::Pending)?;
         }
-        for integration in integrations.iter_mut() {
-            let mut cx = self.cx();
-            let result = integration.before_restart(&mut cx, &view);
-            self.log_invalid_data(&result);
-            result.map_err(integration_stop)?;
-        }
+        let result = self.each(integrations, &mut |integration, cx| {
+            integration.before_restart(cx, &view)
+        });
+        self.log_invalid_data(&result);
+        result.map_err(integration_stop)?;
         self.juju
             .set_status(&Status::maintenance("Preparing service for restart"))?;
         let env = self.build_env(integrations, built, &view.base_url);
         let mut kept = self.restart(built, &env, record.as_ref())?;
-        for integration in integrations.iter_mut() {
-            let mut cx = self.cx();
-            let result = integration.after_reconcile(&mut cx);
-            self.log_invalid_data(&result);
-            result.map_err(integration_stop)?;
-        }
+        let result = self.each(integrations, &mut |integration, cx| {
+            integration.after_reconcile(cx)
+        });
+        self.log_invalid_data(&result);
+        result.map_err(integration_stop)?;
         self.open_ports(kept.as_mut())?;
         self.juju.set_status(&Status::active())?;
         let extensions = self.extensions;
@@ -462,88 +490,22 @@ impl Runner<'_> {
         }
     }
 
-    /// The workload environment, in paas-charm's order (frameworks.md §5.1).
+    /// The workload environment, in paas-charm's order (frameworks.md §5.1): the charm's
+    /// generated composition runs the steps of [`EnvSteps`] around each integration's.
     fn build_env(
         &self,
-        integrations: &[&mut dyn Integration],
+        integrations: &mut dyn IntegrationSet,
         built: &Built,
         base_url: &str,
     ) -> Env {
-        let framework = self.framework;
-        let prefix = framework.config_prefix;
-        // Each step names its contributor for `env --explain` (recorded only there).
-        let mut env = Env::for_workload();
-        env.attribute(Source::UserOption);
-        for (name, value) in &built.state.user_env {
-            env.set(name, value);
-        }
-        env.attribute(Source::FrameworkOption);
-        for (name, value) in &built.state.framework_env {
-            env.set(name, value);
-        }
-        env.attribute(Source::BaseUrl);
-        env.set(format!("{prefix}BASE_URL"), base_url);
-        env.attribute(Source::PeerSecretKey);
-        if let Some(key) = &built.state.peer.secret_key {
-            env.set_default(format!("{prefix}SECRET_KEY"), key);
-        }
-        let ctx = &self.juju.ctx;
-        let (http, https) = match &built.contributions.proxy {
-            Some(proxy) => (proxy.http.clone(), proxy.https.clone()),
-            None => (ctx.proxy.http_proxy.clone(), ctx.proxy.https_proxy.clone()),
-        };
-        for (name, value) in [
-            ("http_proxy", http),
-            ("https_proxy", https),
-            ("no_proxy", ctx.proxy.no_proxy.clone()),
-        ] {
-            match &built.contributions.proxy {
-                Some(_) if name != "no_proxy" => env.attribute_integration("http-proxy"),
-                _ => env.attribute(Source::JujuProxy),
-            }
-            if let Some(value) = value.filter(|v| !v.is_empty()) {
-                env.set(name, value.clone());
-                env.set(name.to_uppercase(), value);
-            }
-        }
-        env.attribute(Source::PeerUnits);
-        if let Some(fqdns) = built.state.peer.peer_fqdns(&ctx.app_name, &ctx.model_name) {
-            env.set(format!("{prefix}PEER_FQDNS"), fqdns);
-        }
-        let mut ordered: Vec<&&mut dyn Integration> = integrations.iter().collect();
-        crate::sort::sort_by_key(&mut ordered, |i| rank(ENV_ORDER, i.name()));
-        for integration in ordered {
-            env.attribute_integration(integration.name());
-            framework::integration_env(framework, &**integration, &mut env);
-        }
-        env.attribute(Source::Framework);
-        framework::finish_env(
-            framework.kind,
-            &self.workload,
-            &built.contributions,
-            &mut env,
-        );
-        let inputs = framework::EnvInputs {
-            config: &built.state.config,
+        let mut steps = EnvSteps {
+            runner: self,
+            built,
             base_url,
-            paas_config: &self.paas_config,
+            env: Env::for_workload(),
         };
-        framework::derived_env(framework.kind, &inputs, &mut env);
-        // The author's extra variables come last: they see (and may override) all the above.
-        let view = EnvView {
-            config: &built.state.config,
-            app_name: &ctx.app_name,
-            unit_name: &ctx.unit_name,
-            base_url,
-            env: &env,
-        };
-        let extra = self.extensions.extra_env(&view);
-        env.attribute(Source::Extension);
-        for (name, value) in extra {
-            env.set(name, value);
-        }
-        provenance::publish(&env);
-        env
+        integrations.compose_env(&mut steps);
+        steps.env
     }
 
     /// The files integrations contribute, pushed where paas-charm pushes them while it builds
@@ -852,13 +814,15 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Runs the action `name`: the framework's (`action`), or the author's.
     fn action(
         &mut self,
         name: &str,
-        integrations: &mut [&mut dyn Integration],
+        action: Option<FrameworkAction>,
+        integrations: &mut dyn IntegrationSet,
     ) -> Result<(), HookError> {
-        match name {
-            "rotate-secret-key" => {
+        match action {
+            Some(FrameworkAction::RotateSecretKey) => {
                 if self.guard(integrations)?.is_none() {
                     return Ok(());
                 }
@@ -878,12 +842,10 @@ impl Runner<'_> {
                 self.juju.action_set(&results)?;
                 self.reconcile(integrations, false)
             }
-            "create-superuser" if self.framework.kind == FrameworkKind::Django => {
-                self.create_superuser(integrations)
-            }
-            other => {
+            Some(FrameworkAction::CreateSuperuser) => self.create_superuser(integrations),
+            None => {
                 let extensions = self.extensions;
-                if let Some(action) = extensions.actions().into_iter().find(|a| a.name == other) {
+                if let Some(action) = extensions.actions().into_iter().find(|a| a.name == name) {
                     let params = self.juju.action_params()?;
                     match action.run(&params, &mut self.cx()) {
                         Ok(results) => self.juju.action_set(&results)?,
@@ -892,7 +854,7 @@ impl Runner<'_> {
                     return Ok(());
                 }
                 self.juju
-                    .action_fail(&format!("this charm has no action named {other:?}"))?;
+                    .action_fail(&format!("this charm has no action named {name:?}"))?;
                 Ok(())
             }
         }
@@ -902,10 +864,7 @@ impl Runner<'_> {
 impl Runner<'_> {
     /// Django's `create-superuser` (frameworks.md §13.2): unguarded in paas-charm; it fails the
     /// action when the charm is not ready and still runs the command.
-    fn create_superuser(
-        &mut self,
-        integrations: &mut [&mut dyn Integration],
-    ) -> Result<(), HookError> {
+    fn create_superuser(&mut self, integrations: &mut dyn IntegrationSet) -> Result<(), HookError> {
         // paas-charm's hook crashes on invalid config here; the guard blocks instead.
         let Some(built) = self.guard(integrations)? else {
             self.juju.action_fail(django::NOT_READY)?;
@@ -931,6 +890,99 @@ impl Runner<'_> {
             self.framework,
             &env,
         )?)
+    }
+}
+
+/// The reconcile's steps of the environment composition (frameworks.md §5.1), each naming its
+/// contributor for `env --explain` (recorded only there).
+struct EnvSteps<'r, 'a> {
+    runner: &'r Runner<'a>,
+    built: &'r Built,
+    base_url: &'r str,
+    env: Env,
+}
+
+impl ComposeEnv for EnvSteps<'_, '_> {
+    fn framework(&mut self) {
+        let built = self.built;
+        let env = &mut self.env;
+        let prefix = self.runner.framework.config_prefix;
+        env.attribute(Source::UserOption);
+        for (name, value) in &built.state.user_env {
+            env.set(name, value);
+        }
+        env.attribute(Source::FrameworkOption);
+        for (name, value) in &built.state.framework_env {
+            env.set(name, value);
+        }
+        env.attribute(Source::BaseUrl);
+        env.set(format!("{prefix}BASE_URL"), self.base_url);
+        env.attribute(Source::PeerSecretKey);
+        if let Some(key) = &built.state.peer.secret_key {
+            env.set_default(format!("{prefix}SECRET_KEY"), key);
+        }
+        let ctx = &self.runner.juju.ctx;
+        let (http, https) = match &built.contributions.proxy {
+            Some(proxy) => (proxy.http.clone(), proxy.https.clone()),
+            None => (ctx.proxy.http_proxy.clone(), ctx.proxy.https_proxy.clone()),
+        };
+        for (name, value) in [
+            ("http_proxy", http),
+            ("https_proxy", https),
+            ("no_proxy", ctx.proxy.no_proxy.clone()),
+        ] {
+            match &built.contributions.proxy {
+                Some(_) if name != "no_proxy" => env.attribute_integration("http-proxy"),
+                _ => env.attribute(Source::JujuProxy),
+            }
+            if let Some(value) = value.filter(|v| !v.is_empty()) {
+                env.set(name, value.clone());
+                env.set(name.to_uppercase(), value);
+            }
+        }
+        env.attribute(Source::PeerUnits);
+        if let Some(fqdns) = built.state.peer.peer_fqdns(&ctx.app_name, &ctx.model_name) {
+            env.set(format!("{prefix}PEER_FQDNS"), fqdns);
+        }
+    }
+
+    fn integration(&mut self, integration: &dyn Integration) {
+        self.env.attribute_integration(integration.name());
+        framework::integration_env(self.runner.framework, integration, &mut self.env);
+    }
+
+    fn finish(&mut self) {
+        let runner = self.runner;
+        let built = self.built;
+        let env = &mut self.env;
+        env.attribute(Source::Framework);
+        framework::finish_env(
+            runner.framework.kind,
+            &runner.workload,
+            &built.contributions,
+            env,
+        );
+        let inputs = framework::EnvInputs {
+            config: &built.state.config,
+            base_url: self.base_url,
+            paas_config: &runner.paas_config,
+        };
+        framework::derived_env(runner.framework.kind, &inputs, env);
+        // The author's extra variables come last: they see (and may override) all the above.
+        let ctx = &runner.juju.ctx;
+        let view = EnvView {
+            config: &built.state.config,
+            app_name: &ctx.app_name,
+            unit_name: &ctx.unit_name,
+            base_url: self.base_url,
+            env,
+        };
+        let extra = runner.extensions.extra_env(&view);
+        env.attribute(Source::Extension);
+        for (name, value) in extra {
+            env.set(name, value);
+        }
+        provenance::publish(env);
     }
 }
 

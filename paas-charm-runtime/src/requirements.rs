@@ -8,8 +8,6 @@
 //! same checker at compile time, so `metadata --check` and the compiler report the same
 //! findings in the same words.
 
-use std::process::ExitCode;
-
 use serde_json::{json, Value};
 
 pub use paas_charm_requirements as table;
@@ -162,71 +160,84 @@ pub fn finding_text(finding: &Finding) -> String {
     format!("error[{}] {}: {finding}\n", finding.kind, finding.path)
 }
 
-/// `<charm> metadata [--check <charmcraft.yaml> | --json]`: prints the sections, checks a file
-/// and prints every finding (exit 1 when there is one, 2 on a usage or file error), or prints
-/// the attribute as JSON.
-pub fn run_metadata(declared: &Declared<'_>, args: &[String]) -> ExitCode {
+/// What the `metadata` command prints, and how it exits: the CLI writes it out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MetadataOutput {
+    /// The text for stdout.
+    pub stdout: String,
+    /// The text for stderr (an error line), empty when none.
+    pub stderr: String,
+    /// The exit code: 0, 1 when a checked file has problems, 2 on a usage or file error.
+    pub code: u8,
+}
+
+impl MetadataOutput {
+    fn printed(stdout: String, code: u8) -> Self {
+        Self {
+            stdout,
+            code,
+            ..Self::default()
+        }
+    }
+
+    fn error(message: String) -> Self {
+        Self {
+            stderr: format!("error: {message}\n"),
+            code: 2,
+            ..Self::default()
+        }
+    }
+}
+
+/// `<charm> metadata [--check <charmcraft.yaml> | --json]`: the sections, or every finding of
+/// a checked file (exit 1 when there is one, 2 on a usage or file error), or the attribute as
+/// JSON.
+pub fn run_metadata(declared: &Declared<'_>, args: &[String]) -> MetadataOutput {
     let framework = declared.framework;
     let integrations = declared.integrations;
     match args {
         [] => match sections(framework, integrations, declared.renames) {
-            Ok(text) => {
-                crate::cli::emit(&format!(
-                    "# The charmcraft.yaml sections this {} charm needs (integrations: {}).\n",
+            Ok(text) => MetadataOutput::printed(
+                format!(
+                    "# The charmcraft.yaml sections this {} charm needs (integrations: {}).\n{text}",
                     framework.info().name,
                     if integrations.is_empty() {
                         "none".to_string()
                     } else {
                         integrations.join(", ")
                     }
-                ));
-                crate::cli::emit(&text);
-                ExitCode::SUCCESS
-            }
-            Err(err) => {
-                eprintln!("error: {err}");
-                ExitCode::from(2)
-            }
+                ),
+                0,
+            ),
+            Err(err) => MetadataOutput::error(err.to_string()),
         },
         [flag] if flag == "--json" => {
-            crate::cli::emit(&format!("{}\n", declared_json(declared)));
-            ExitCode::SUCCESS
+            MetadataOutput::printed(format!("{}\n", declared_json(declared)), 0)
         }
         [flag, path] if flag == "--check" => {
             let text = match std::fs::read_to_string(path) {
                 Ok(text) => text,
-                Err(err) => {
-                    eprintln!("error: cannot read {path}: {err}");
-                    return ExitCode::from(2);
-                }
+                Err(err) => return MetadataOutput::error(format!("cannot read {path}: {err}")),
             };
             match check(path, &text, declared) {
-                Ok(findings) if findings.is_empty() => {
-                    crate::cli::emit(&format!("{path} declares everything this charm needs\n"));
-                    ExitCode::SUCCESS
-                }
+                Ok(findings) if findings.is_empty() => MetadataOutput::printed(
+                    format!("{path} declares everything this charm needs\n"),
+                    0,
+                ),
                 Ok(findings) => {
-                    for finding in &findings {
-                        crate::cli::emit(&finding_text(finding));
-                    }
-                    crate::cli::emit(&format!(
+                    let mut out: String = findings.iter().map(finding_text).collect();
+                    out.push_str(&format!(
                         "{path}: {} problem{} (run `metadata` without --check for the full \
                          sections)\n",
                         findings.len(),
                         if findings.len() == 1 { "" } else { "s" }
                     ));
-                    ExitCode::from(1)
+                    MetadataOutput::printed(out, 1)
                 }
-                Err(err) => {
-                    eprintln!("error: {err}");
-                    ExitCode::from(2)
-                }
+                Err(err) => MetadataOutput::error(err.to_string()),
             }
         }
-        _ => {
-            eprintln!("error: usage: metadata [--check <charmcraft.yaml> | --json]");
-            ExitCode::from(2)
-        }
+        _ => MetadataOutput::error("usage: metadata [--check <charmcraft.yaml> | --json]".into()),
     }
 }
 
@@ -249,11 +260,26 @@ mod tests {
     #[test]
     fn the_flask_example_declares_what_it_needs() {
         let text = include_str!("../../examples/flask/charmcraft.yaml");
-        let all: Vec<&str> = table::INTEGRATIONS.iter().map(|i| i.name).collect();
+        // The Flask example's attribute.
+        let listed = [
+            "postgresql",
+            "mysql",
+            "mongodb",
+            "redis",
+            "valkey",
+            "s3",
+            "rabbitmq",
+            "saml",
+            "oauth",
+            "openfga",
+            "tracing",
+            "smtp",
+            "http-proxy",
+        ];
         let findings = check(
             "charmcraft.yaml",
             text,
-            &Declared::new(FrameworkKind::Flask, &all),
+            &Declared::new(FrameworkKind::Flask, &listed),
         )
         .expect("checks");
         assert_eq!(findings, []);

@@ -56,6 +56,10 @@ pub fn log_line(message: &str) -> String {
     escape_capped(&redact_userinfo(message), MAX_LOG_CHARS)
 }
 
+/// How much of a command's stdout, and of its stderr, a log line or a status keeps (the end):
+/// the operator's log (`oplog`) and a failed migration's status cut the output to it.
+pub const OUTPUT_TAIL_CHARS: usize = 2000;
+
 /// The last `max` characters of `text`, with an ellipsis in front when some were cut: the tail
 /// of a command's output, where the error usually is.
 pub fn tail(text: &str, max: usize) -> String {

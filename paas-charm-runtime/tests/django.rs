@@ -2,10 +2,8 @@
 //! `create-superuser`, the database requirement, and every invalid option ending Blocked
 //! with paas-charm's message. Variants are made from the public Django scenarios.
 
-use paas_charm_runtime::integration::core::Core;
-use paas_charm_runtime::integration::database::{Mongodb, Mysql, Postgresql};
-use paas_charm_runtime::integration::{Integration, IntegrationSet};
 use paas_charm_runtime::simulator::{Scenario, World};
+use paas_charm_runtime::testing::DynamicSet;
 use serde_json::{json, Value};
 
 fn scenario(name: &str) -> Value {
@@ -28,21 +26,9 @@ fn base() -> Value {
 fn run(scenario: Value) -> Value {
     let scenario: Scenario = serde_json::from_value(scenario).expect("a resolved scenario");
     let world = World::new(scenario).expect("a valid world");
-    let mut postgresql = Postgresql::bind(&world.meta);
-    let mut mysql = Mysql::bind(&world.meta);
-    let mut mongodb = Mongodb::bind(&world.meta);
-    let mut core = Core::bind(&world.meta);
-    let mut integrations: Vec<&mut dyn Integration> = Vec::new();
-    if let Some(i) = postgresql.as_mut() {
-        integrations.push(i);
-    }
-    if let Some(i) = mysql.as_mut() {
-        integrations.push(i);
-    }
-    if let Some(i) = mongodb.as_mut() {
-        integrations.push(i);
-    }
-    integrations.extend(core.integrations_mut());
+    let mut integrations = DynamicSet::new()
+        .with_named(&["postgresql", "mysql", "mongodb"], &world.meta)
+        .with_always_on(&world.meta);
     world.run(&mut integrations)
 }
 

@@ -3,10 +3,8 @@
 //! Blocked with paas-charm's message (where paas-charm's hook fails). Variants are made from
 //! the public FastAPI scenarios.
 
-use paas_charm_runtime::integration::core::Core;
-use paas_charm_runtime::integration::database::{Mysql, Postgresql};
-use paas_charm_runtime::integration::{Integration, IntegrationSet};
 use paas_charm_runtime::simulator::{Scenario, World};
+use paas_charm_runtime::testing::DynamicSet;
 use serde_json::{json, Value};
 
 fn scenario(name: &str) -> Value {
@@ -30,17 +28,9 @@ fn base() -> Value {
 fn run(scenario: Value) -> Value {
     let scenario: Scenario = serde_json::from_value(scenario).expect("a resolved scenario");
     let world = World::new(scenario).expect("a valid world");
-    let mut postgresql = Postgresql::bind(&world.meta);
-    let mut mysql = Mysql::bind(&world.meta);
-    let mut core = Core::bind(&world.meta);
-    let mut integrations: Vec<&mut dyn Integration> = Vec::new();
-    if let Some(i) = postgresql.as_mut() {
-        integrations.push(i);
-    }
-    if let Some(i) = mysql.as_mut() {
-        integrations.push(i);
-    }
-    integrations.extend(core.integrations_mut());
+    let mut integrations = DynamicSet::new()
+        .with_named(&["postgresql", "mysql"], &world.meta)
+        .with_always_on(&world.meta);
     world.run(&mut integrations)
 }
 

@@ -4,14 +4,8 @@
 //! without URL credentials; invalid SMTP data gets one verdict whatever the event. Variants
 //! are made from the public Flask scenarios.
 
-use paas_charm_runtime::integration::core::Core;
-use paas_charm_runtime::integration::oauth::OAuth;
-use paas_charm_runtime::integration::redis::Redis;
-use paas_charm_runtime::integration::saml::Saml;
-use paas_charm_runtime::integration::smtp::Smtp;
-use paas_charm_runtime::integration::tracing::Tracing;
-use paas_charm_runtime::integration::{Integration, IntegrationSet};
 use paas_charm_runtime::simulator::{Scenario, World};
+use paas_charm_runtime::testing::DynamicSet;
 use serde_json::{json, Value};
 
 fn scenario(name: &str) -> Value {
@@ -26,29 +20,9 @@ fn scenario(name: &str) -> Value {
 fn run(scenario: Value) -> Value {
     let scenario: Scenario = serde_json::from_value(scenario).expect("a resolved scenario");
     let world = World::new(scenario).expect("a valid world");
-    let mut redis = Redis::bind(&world.meta);
-    let mut smtp = Smtp::bind(&world.meta);
-    let mut saml = Saml::bind(&world.meta);
-    let mut tracing = Tracing::bind(&world.meta);
-    let mut oauth = OAuth::bind(&world.meta);
-    let mut core = Core::bind(&world.meta);
-    let mut integrations: Vec<&mut dyn Integration> = Vec::new();
-    if let Some(i) = saml.as_mut() {
-        integrations.push(i);
-    }
-    if let Some(i) = tracing.as_mut() {
-        integrations.push(i);
-    }
-    if let Some(i) = oauth.as_mut() {
-        integrations.push(i);
-    }
-    if let Some(i) = redis.as_mut() {
-        integrations.push(i);
-    }
-    if let Some(i) = smtp.as_mut() {
-        integrations.push(i);
-    }
-    integrations.extend(core.integrations_mut());
+    let mut integrations = DynamicSet::new()
+        .with_named(&["redis", "smtp", "saml", "tracing", "oauth"], &world.meta)
+        .with_always_on(&world.meta);
     world.run(&mut integrations)
 }
 

@@ -3,6 +3,7 @@
 //! Django shares with Flask, is in [`super::gunicorn`].
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 use serde_json::Value;
 
@@ -12,7 +13,7 @@ use crate::env::python_json::{dumps, encode_env_value};
 use crate::env::url::urlparse;
 use crate::env::Env;
 use crate::framework::FrameworkInfo;
-use crate::integration::Integration;
+use crate::integration::IntegrationSet;
 use crate::juju::{Bag, ConfigValues, HookToolError, Juju, Status};
 use crate::pebble::{ExecRequest, Pebble};
 use crate::secret_storage::{token_urlsafe, SecretStorageError};
@@ -108,10 +109,16 @@ pub fn derived_env(inputs: &EnvInputs<'_>, env: &mut Env) {
 }
 
 /// Django's extra readiness rule: at least one database integration has data.
-pub fn blocked(integrations: &[&mut dyn Integration]) -> Option<Status> {
+pub fn blocked(integrations: &mut dyn IntegrationSet) -> Option<Status> {
     let has_database = integrations
-        .iter()
-        .any(|i| DATABASES.contains(&i.name()) && i.is_ready());
+        .for_each(&mut |i| {
+            if DATABASES.contains(&i.name()) && i.is_ready() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .is_break();
     (!has_database).then(|| Status::blocked(DATABASE_REQUIRED))
 }
 

@@ -19,7 +19,9 @@ use std::fmt;
 
 use crate::config::ConfigError;
 use crate::env::Env;
-use crate::integration::{Contributions, FrameworkFacts, Integration, OwnVariables, WorkloadFacts};
+use crate::integration::{
+    Contributions, FrameworkFacts, Integration, IntegrationSet, OwnVariables, WorkloadFacts,
+};
 use crate::juju::{ConfigValues, Status};
 use crate::paas_config::PaasConfig;
 
@@ -199,6 +201,28 @@ const SPRING_BOOT: FrameworkInfo = FrameworkInfo {
     json_logging: false,
 };
 
+/// An action a framework declares (Charmcraft's extension), as the reconcile runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameworkAction {
+    /// `rotate-secret-key`: the leader stores a new peer secret key, then reconciles.
+    RotateSecretKey,
+    /// Django's `create-superuser` (frameworks.md §13.2).
+    CreateSuperuser,
+}
+
+/// The action `kind` declares under `name`, looked up in the framework's action table at run
+/// time (a charm's attribute generates the same lookup as a `match`:
+/// [`crate::Charm::framework_action`]).
+pub fn action(kind: FrameworkKind, name: &str) -> Option<FrameworkAction> {
+    let spec = paas_charm_requirements::framework(kind.info().name)?;
+    let action = spec.actions.iter().find(|action| action.name == name)?;
+    match action.handler {
+        "RotateSecretKey" => Some(FrameworkAction::RotateSecretKey),
+        "CreateSuperuser" => Some(FrameworkAction::CreateSuperuser),
+        _ => None,
+    }
+}
+
 /// Whether this release of the runtime implements the framework's behaviour.
 pub fn is_supported(kind: FrameworkKind) -> bool {
     matches!(
@@ -346,7 +370,7 @@ pub fn derived_env(kind: FrameworkKind, inputs: &EnvInputs<'_>, env: &mut Env) {
 }
 
 /// A framework's own readiness rule, judged after the generic ones (Django needs a database).
-pub fn blocked(kind: FrameworkKind, integrations: &[&mut dyn Integration]) -> Option<Status> {
+pub fn blocked(kind: FrameworkKind, integrations: &mut dyn IntegrationSet) -> Option<Status> {
     match kind {
         FrameworkKind::Django => django::blocked(integrations),
         _ => None,
@@ -361,5 +385,32 @@ pub fn workload_files(
     match kind {
         FrameworkKind::FastApi => fastapi::workload_files(paas_config),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each framework's actions, from its table, run with the handler the table names.
+    #[test]
+    fn every_declared_action_has_its_handler() {
+        for kind in FrameworkKind::ALL {
+            let spec = paas_charm_requirements::framework(kind.info().name).expect("a spec");
+            for declared in spec.actions {
+                let handler = action(kind, declared.name).expect("a handler");
+                assert_eq!(format!("{handler:?}"), declared.handler, "{kind}");
+            }
+            assert_eq!(action(kind, "greet"), None);
+        }
+        assert_eq!(
+            action(FrameworkKind::Django, "create-superuser"),
+            Some(FrameworkAction::CreateSuperuser)
+        );
+        assert_eq!(action(FrameworkKind::Flask, "create-superuser"), None);
+        assert_eq!(
+            action(FrameworkKind::Go, "rotate-secret-key"),
+            Some(FrameworkAction::RotateSecretKey)
+        );
     }
 }

@@ -4,11 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::integration::core::Core;
-use crate::integration::database::{Mongodb, Mysql, Postgresql};
-use crate::integration::oauth::OAuth;
-use crate::integration::{Integration, IntegrationSet};
 use crate::simulator::{Scenario, World};
+use crate::testing::DynamicSet;
 
 /// A scenario under construction (leader unit 0 of `<charm name>`, peer key `test`).
 pub(crate) struct ScenarioBuilder {
@@ -111,25 +108,9 @@ impl ScenarioBuilder {
 /// Runs the scenario and returns the output JSON (FORMAT.md §3).
 pub(crate) fn run(builder: ScenarioBuilder) -> Value {
     let world = builder.into_world();
-    let mut core = Core::bind(&world.meta);
-    let mut postgresql = Postgresql::bind(&world.meta);
-    let mut mysql = Mysql::bind(&world.meta);
-    let mut mongodb = Mongodb::bind(&world.meta);
-    let mut oauth = OAuth::bind(&world.meta);
-    let mut integrations: Vec<&mut dyn Integration> = Vec::new();
-    if let Some(i) = postgresql.as_mut() {
-        integrations.push(i);
-    }
-    if let Some(i) = mysql.as_mut() {
-        integrations.push(i);
-    }
-    if let Some(i) = mongodb.as_mut() {
-        integrations.push(i);
-    }
-    if let Some(i) = oauth.as_mut() {
-        integrations.push(i);
-    }
-    integrations.extend(core.integrations_mut());
+    let mut integrations = DynamicSet::new()
+        .with_named(&["postgresql", "mysql", "mongodb", "oauth"], &world.meta)
+        .with_always_on(&world.meta);
     world.run(&mut integrations)
 }
 

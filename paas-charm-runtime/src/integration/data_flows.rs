@@ -4,67 +4,27 @@
 
 use serde_json::{json, Value};
 
-use crate::integration::database::{Mongodb, Mysql, Postgresql};
-use crate::integration::rabbitmq::RabbitMq;
-use crate::integration::redis::Redis;
-use crate::integration::s3::S3;
-use crate::integration::valkey::Valkey;
-use crate::integration::{Integration, IntegrationSet};
 use crate::juju::CharmMeta;
 use crate::simulator::World;
+use crate::testing::DynamicSet;
 
 /// A Flask scenario whose metadata declares every integration endpoint (all optional).
 const BASE: &str = include_str!("../../../tests/scenarios/flask/flask_redis_leader_host.json");
 
 /// The data integrations a Flask charm lists.
-struct Data {
-    postgresql: Option<Postgresql>,
-    mysql: Option<Mysql>,
-    mongodb: Option<Mongodb>,
-    redis: Option<Redis>,
-    valkey: Option<Valkey>,
-    s3: Option<S3>,
-    rabbitmq: Option<RabbitMq>,
-}
+const DATA: &[&str] = &[
+    "postgresql",
+    "mysql",
+    "mongodb",
+    "redis",
+    "valkey",
+    "s3",
+    "rabbitmq",
+];
 
-impl IntegrationSet for Data {
-    fn bind(meta: &CharmMeta) -> Self {
-        Self {
-            postgresql: Postgresql::bind(meta),
-            mysql: Mysql::bind(meta),
-            mongodb: Mongodb::bind(meta),
-            redis: Redis::bind(meta),
-            valkey: Valkey::bind(meta),
-            s3: S3::bind(meta),
-            rabbitmq: RabbitMq::bind(meta),
-        }
-    }
-
-    fn integrations_mut(&mut self) -> Vec<&mut dyn Integration> {
-        let mut out: Vec<&mut dyn Integration> = Vec::new();
-        if let Some(i) = self.postgresql.as_mut() {
-            out.push(i);
-        }
-        if let Some(i) = self.mysql.as_mut() {
-            out.push(i);
-        }
-        if let Some(i) = self.mongodb.as_mut() {
-            out.push(i);
-        }
-        if let Some(i) = self.redis.as_mut() {
-            out.push(i);
-        }
-        if let Some(i) = self.valkey.as_mut() {
-            out.push(i);
-        }
-        if let Some(i) = self.s3.as_mut() {
-            out.push(i);
-        }
-        if let Some(i) = self.rabbitmq.as_mut() {
-            out.push(i);
-        }
-        out
-    }
+/// The data integrations bound to `meta`.
+fn data(meta: &CharmMeta) -> DynamicSet<'static> {
+    DynamicSet::new().with_named(DATA, meta)
 }
 
 /// The base scenario with `edit` applied, run with the data integrations.
@@ -76,9 +36,8 @@ fn run(edit: impl FnOnce(&mut Value)) -> Value {
     edit(&mut scenario);
     let world =
         World::new(serde_json::from_value(scenario).expect("scenario shape")).expect("world");
-    let mut set = Data::bind(&world.meta);
-    let mut integrations = set.integrations_mut();
-    world.run(&mut integrations)
+    let mut set = data(&world.meta);
+    world.run(&mut set)
 }
 
 fn require(scenario: &mut Value, endpoints: &[&str]) {
@@ -368,15 +327,33 @@ mod other_frameworks {
 
     use serde_json::Value;
 
-    use super::Data;
+    use std::ops::ControlFlow;
+
     use crate::env::Env;
+    use crate::framework::FrameworkInfo;
     use crate::integration::test_support::World as DataWorld;
-    use crate::integration::{rank, IntegrationSet, WorkloadFacts, ENV_ORDER};
+    use crate::integration::{ComposeEnv, Integration, IntegrationSet, WorkloadFacts};
     use crate::juju::{Event, Juju};
     use crate::paas_config::PaasConfig;
     use crate::simulator::{Scenario, World};
     use crate::testing::juju::{MemoryBackend, MemoryRelation, MemorySecret};
     use crate::testing::pebble::MemoryPebble;
+
+    /// The integrations' part of the environment composition only.
+    struct IntegrationsOnly {
+        framework: &'static FrameworkInfo,
+        env: Env,
+    }
+
+    impl ComposeEnv for IntegrationsOnly {
+        fn framework(&mut self) {}
+
+        fn integration(&mut self, integration: &dyn Integration) {
+            crate::framework::integration_env(self.framework, integration, &mut self.env);
+        }
+
+        fn finish(&mut self) {}
+    }
 
     /// Variables the data integrations own.
     const PREFIXES: &[&str] = &[
@@ -447,18 +424,19 @@ mod other_frameworks {
             paas_config: PaasConfig::default(),
             workload: WorkloadFacts::default(),
         };
-        let mut set = Data::bind(&world.meta);
-        let mut triggers = Vec::new();
-        for integration in set.integrations_mut() {
-            triggers.extend(integration.handle_event(&mut world.cx()).expect("handled"));
-        }
-        let mut ordered = set.integrations_mut();
-        ordered.sort_by_key(|i| rank(ENV_ORDER, i.name()));
-        let mut env = Env::new();
-        for integration in ordered {
+        let mut set = super::data(&world.meta);
+        let event = world.juju.event().clone();
+        let triggers = set.handle_event(&event, &mut world.cx()).expect("handled");
+        let _ = set.for_each(&mut |integration| {
             integration.load(&mut world.cx()).expect("valid data");
-            crate::framework::integration_env(world.framework, integration, &mut env);
-        }
+            ControlFlow::Continue(())
+        });
+        let mut env = IntegrationsOnly {
+            framework: world.framework,
+            env: Env::new(),
+        };
+        set.compose_env(&mut env);
+        let env = env.env;
         world.juju.flush().expect("flush");
 
         // The environment paas-charm gave the workload, when this hook restarted it.

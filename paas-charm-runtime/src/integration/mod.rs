@@ -1,13 +1,19 @@
 //! Integrations: one module per relation protocol, each behind the [`Integration`] trait.
 //!
-//! An integration is bound from the charm's metadata (its endpoint and interface), sees every
-//! hook first (to write what its protocol asks: a database request, a bucket, receivers, ...),
-//! reads its relation data whenever the charm state is built, says whether it is ready, and
-//! contributes environment variables and other effects (base URL, proxy, files) to the
-//! reconcile. Adding an integration is one module here plus its name in [`KNOWN`].
+//! An integration is bound from the charm's metadata (its endpoint and interface), acts on the
+//! hooks routed to it before the reconcile (to write what its protocol asks: a database
+//! request, a bucket, receivers, ...), reads its relation data whenever the charm state is
+//! built, says whether it is ready, and contributes environment variables and typed data
+//! (base URL, proxy, files, log targets) to the reconcile.
+//!
+//! The `#[paas_charm]` attribute generates the charm's [`IntegrationSet`]: one typed field per
+//! integration, one `match` that routes each hook to the integrations that act on it, and the
+//! environment composition in paas-charm's order. What it knows of each integration (its
+//! module and type, endpoint, interface, orders and the hooks it acts on besides its
+//! endpoint's) comes from one table, [`paas_charm_requirements::INTEGRATIONS`]: adding an
+//! integration is one module here plus one entry there (CONTRIBUTING.md).
 
 pub mod container;
-pub mod core;
 pub mod data_common;
 #[cfg(test)]
 mod data_flows;
@@ -20,60 +26,12 @@ pub mod redis;
 pub mod s3;
 pub mod valkey;
 
+use std::ops::ControlFlow;
+
 use crate::env::url::UrlError;
 use crate::env::Env;
-use crate::juju::{CharmMeta, HookToolError, Juju, Status};
+use crate::juju::{CharmMeta, Event, HookToolError, Juju, Status};
 use crate::paas_config::PaasConfig;
-
-/// The integration names the attribute accepts, with the module that implements each.
-/// The macro checks names against this list; keep the two in sync (a test does).
-pub const KNOWN: &[&str] = &[
-    "postgresql",
-    "mysql",
-    "mongodb",
-    "redis",
-    "valkey",
-    "s3",
-    "rabbitmq",
-    "saml",
-    "oauth",
-    "openfga",
-    "smtp",
-    "tracing",
-    "http-proxy",
-];
-
-/// paas-charm's order for merging integration env (integrations.md §1.6 step 8).
-pub const ENV_ORDER: &[&str] = &[
-    "openfga",
-    "rabbitmq",
-    "redis",
-    "valkey",
-    "s3",
-    "mongodb",
-    "mysql",
-    "postgresql",
-    "saml",
-    "smtp",
-    "tracing",
-    "oauth",
-];
-
-/// paas-charm's order for `missing integrations: ...` (integrations.md §1.2). Databases come
-/// first in metadata (code-point) order.
-pub const MISSING_ORDER: &[&str] = &[
-    "mongodb",
-    "mysql",
-    "postgresql",
-    "rabbitmq",
-    "redis",
-    "s3",
-    "openfga",
-    "saml",
-    "tracing",
-    "smtp",
-    "oauth",
-];
 
 /// What an event asks of the charm after the integrations handled it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -289,8 +247,10 @@ pub trait Integration {
     }
 
     /// Acts on the hook's event before the charm state is built: writes what the protocol asks
-    /// (on the right events, app bag only when leader) and says which reconciles follow, in
-    /// order (usually none or one).
+    /// (app bag only when leader) and says which reconciles follow, in order (usually none or
+    /// one). The charm's [`IntegrationSet`] calls it on its own endpoint's relation events and on
+    /// the hooks its entry in the integration table names (`also_on`), and on no other; a
+    /// custom integration, which has no entry, sees every hook.
     fn handle_event(&mut self, _cx: &mut Cx<'_>) -> Result<Vec<Trigger>, IntegrationError> {
         Ok(Vec::new())
     }
@@ -345,30 +305,132 @@ pub trait Integration {
     }
 }
 
-/// The set of integrations a charm lists in its attribute. The macro generates a struct with
-/// one `Option<T>` field per integration and implements this trait for it.
+/// The integrations of a charm: the listed ones (in attribute order), the author's custom ones
+/// and the always-on ones. `#[paas_charm]` generates a struct with one `Option<T>` field per
+/// integration and implements this trait for it with static calls on those fields: the
+/// `match` of [`IntegrationSet::handle_event`] and the order of
+/// [`IntegrationSet::compose_env`] are decided at compile time, from the integration table.
 pub trait IntegrationSet {
-    /// Binds every listed integration to the metadata.
+    /// Binds every integration to the metadata.
     fn bind(meta: &CharmMeta) -> Self
     where
         Self: Sized;
 
-    /// The bound integrations, in attribute order.
-    fn integrations_mut(&mut self) -> Vec<&mut dyn Integration>;
+    /// Hands the hook's `event` to the integrations that act on it, in order (the listed ones
+    /// in attribute order, the custom ones, then the always-on ones), and returns the
+    /// reconciles they ask for. The first error stops the hook's integrations there.
+    fn handle_event(
+        &mut self,
+        event: &Event,
+        cx: &mut Cx<'_>,
+    ) -> Result<Vec<Trigger>, IntegrationError>;
+
+    /// Composes the workload environment: `env`'s framework step, each integration's
+    /// variables in paas-charm's order (the author's integrations last), then `env`'s
+    /// finishing step.
+    fn compose_env(&mut self, env: &mut dyn ComposeEnv);
+
+    /// Visits every bound integration in the order of [`IntegrationSet::handle_event`] until
+    /// `visit` breaks; says whether it did.
+    fn for_each(
+        &mut self,
+        visit: &mut dyn FnMut(&mut dyn Integration) -> ControlFlow<()>,
+    ) -> ControlFlow<()>;
 }
 
-/// The set with no integrations.
-impl IntegrationSet for () {
-    fn bind(_meta: &CharmMeta) -> Self {}
+/// The steps of the environment composition around the integrations' own: the reconcile
+/// implements them, [`IntegrationSet::compose_env`] calls them in order.
+pub trait ComposeEnv {
+    /// The variables before any integration's: user options, the framework's options, the
+    /// base URL, the secret key, the proxy and the peers.
+    fn framework(&mut self);
 
-    fn integrations_mut(&mut self) -> Vec<&mut dyn Integration> {
-        Vec::new()
+    /// One integration's variables, or the framework's forms of its data, attributed to it.
+    fn integration(&mut self, integration: &dyn Integration);
+
+    /// The framework's finishing step and derived variables, then the author's extra ones.
+    fn finish(&mut self);
+}
+
+/// One integration's turn at the hook (the generated `handle_event` calls it for each
+/// integration the event is routed to): its triggers are appended to `triggers`.
+pub fn handle<I: Integration + ?Sized>(
+    integration: Option<&mut I>,
+    cx: &mut Cx<'_>,
+    triggers: &mut Vec<Trigger>,
+) -> Result<(), IntegrationError> {
+    if let Some(integration) = integration {
+        triggers.extend(integration.handle_event(cx)?);
+    }
+    Ok(())
+}
+
+/// One integration's step of the environment composition (the generated `compose_env`).
+pub fn compose(env: &mut dyn ComposeEnv, integration: Option<&mut dyn Integration>) {
+    if let Some(integration) = integration {
+        env.integration(integration);
     }
 }
 
-/// The position of `name` in `order`; unknown names (an author's own integrations) sort last.
-pub fn rank(order: &[&str], name: &str) -> usize {
-    order.iter().position(|n| *n == name).unwrap_or(order.len())
+/// Visits one integration (the generated `for_each`).
+pub fn visit(
+    integration: Option<&mut dyn Integration>,
+    visit: &mut dyn FnMut(&mut dyn Integration) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    match integration {
+        Some(integration) => visit(integration),
+        None => ControlFlow::Continue(()),
+    }
+}
+
+/// The integration a field of the generated set holds, as the steps that take any integration
+/// ([`compose`], [`visit`], and [`handle`] for an author's integration) take it. The generated
+/// code reaches an author's type only through this function, so a type that is not an
+/// [`Integration`] is reported once, on its path.
+pub fn member<T: Integration + 'static>(field: &mut Option<T>) -> Option<&mut dyn Integration> {
+    field
+        .as_mut()
+        .map(|integration| integration as &mut dyn Integration)
+}
+
+/// Whether `endpoint` is one of the charm's `requires` endpoints of `interface`: where the
+/// generated `match` routes the events of an integration whose endpoint may have any name
+/// (OAuth's).
+pub fn speaks(meta: &CharmMeta, endpoint: &str, interface: &str) -> bool {
+    meta.requires
+        .get(endpoint)
+        .is_some_and(|relation| relation.interface == interface)
+}
+
+/// Whether `container` is the charm's workload container (its `-pebble-ready` goes to the
+/// integrations that act once the workload's Pebble is up).
+pub fn is_workload(meta: &CharmMeta, container: &str) -> bool {
+    meta.container() == Some(container)
+}
+
+/// The set without integrations.
+impl IntegrationSet for () {
+    fn bind(_meta: &CharmMeta) -> Self {}
+
+    fn handle_event(
+        &mut self,
+        _event: &Event,
+        _cx: &mut Cx<'_>,
+    ) -> Result<Vec<Trigger>, IntegrationError> {
+        Ok(Vec::new())
+    }
+
+    fn compose_env(&mut self, env: &mut dyn ComposeEnv) {
+        env.framework();
+        env.finish();
+    }
+
+    fn for_each(
+        &mut self,
+        _visit: &mut dyn FnMut(&mut dyn Integration) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
 }
 
 pub mod cos;

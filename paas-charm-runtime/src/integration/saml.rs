@@ -531,7 +531,11 @@ requires:
         let run = |world: crate::simulator::World| {
             let mut saml = Saml::bind(&world.meta).expect("saml");
             let mut postgresql = Postgresql::bind(&world.meta).expect("postgresql");
-            world.run(&mut [&mut saml, &mut postgresql])
+            world.run(
+                &mut crate::testing::DynamicSet::new()
+                    .with(&mut saml)
+                    .with(&mut postgresql),
+            )
         };
         let saml_data = json!({
             "entity_id": "https://login.staging.ubuntu.com",

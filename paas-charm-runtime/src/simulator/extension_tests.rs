@@ -3,8 +3,9 @@
 
 use crate::extensions::*;
 use crate::integration::database::Postgresql;
-use crate::integration::{Cx, Integration, IntegrationSet};
+use crate::integration::{Cx, Integration};
 use crate::simulator::World;
+use crate::testing::DynamicSet;
 use serde_json::{json, Value};
 
 const RENAMED: &[(&str, &str)] = &[("postgresql", "db")];
@@ -80,9 +81,7 @@ fn run(name: &str, params: Option<Value>) -> Value {
     std::fs::remove_file(&tmp).ok();
     world.meta = world.meta.with_renamed_endpoints(RENAMED);
     let mut pg = Postgresql::bind(&world.meta).expect("db is served as postgresql");
-    let mut core = crate::integration::core::Core::bind(&world.meta);
-    let mut all: Vec<&mut dyn Integration> = vec![&mut pg];
-    all.extend(core.integrations_mut());
+    let mut all = DynamicSet::new().with(&mut pg).with_always_on(&world.meta);
     world.run_with(&mut all, &TestExtensions, RENAMED)
 }
 
@@ -145,7 +144,7 @@ fn an_unknown_action_still_fails_naming_it() {
     std::fs::write(&tmp, text.to_string()).expect("write");
     let world = World::load(&tmp).expect("loads");
     std::fs::remove_file(&tmp).ok();
-    let out = world.run_with(&mut [], &TestExtensions, &[]);
+    let out = world.run_with(&mut (), &TestExtensions, &[]);
     assert_eq!(
         out["action"]["message"],
         "this charm has no action named \"wave\""

@@ -34,7 +34,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::framework::FrameworkKind;
-use crate::integration::Integration;
+use crate::integration::IntegrationSet;
 use crate::juju::backend::{
     Backend, Bag, BagOwner, ConfigValues, HookToolError, LogLevel, Port, RelationId, Scope,
     SecretQuery, Status, StatusName,
@@ -463,17 +463,44 @@ impl World {
     }
 
     /// Runs the hook with `integrations` and returns the output JSON.
-    pub fn run(self, integrations: &mut [&mut dyn Integration]) -> Value {
+    pub fn run(self, integrations: &mut dyn IntegrationSet) -> Value {
         self.run_with(integrations, &crate::extensions::NoExtensions, &[])
     }
 
     /// Runs the hook with `integrations`, the author's extensions and renamed endpoints
-    /// (`Charm::ENDPOINTS`; `meta` must already be renamed); returns the output JSON.
+    /// (`Charm::ENDPOINTS`; `meta` must already be renamed); returns the output JSON. The
+    /// framework's actions are looked up in its table ([`crate::framework::action`]).
     pub fn run_with(
-        mut self,
-        integrations: &mut [&mut dyn Integration],
+        self,
+        integrations: &mut dyn IntegrationSet,
         extensions: &dyn crate::extensions::Extensions,
         renamed: &[(&str, &str)],
+    ) -> Value {
+        let framework = self.framework;
+        let actions = |name: &str| crate::framework::action(framework, name);
+        self.run_hook(integrations, extensions, renamed, &actions)
+    }
+
+    /// Runs the hook as charm `C` does under Juju (its set, extensions, renamed endpoints and
+    /// generated action `match`); `meta` must already be renamed.
+    pub(crate) fn run_charm<C: crate::charm::Charm>(
+        self,
+        integrations: &mut C::Integrations,
+    ) -> Value {
+        self.run_hook(
+            integrations,
+            C::extensions(),
+            C::ENDPOINTS,
+            &C::framework_action,
+        )
+    }
+
+    fn run_hook(
+        mut self,
+        integrations: &mut dyn IntegrationSet,
+        extensions: &dyn crate::extensions::Extensions,
+        renamed: &[(&str, &str)],
+        actions: &dyn Fn(&str) -> Option<crate::framework::FrameworkAction>,
     ) -> Value {
         let mut juju = Juju::new(Box::new(self.backend.clone()), self.ctx.clone());
         juju.rename_endpoints(renamed);
@@ -484,6 +511,7 @@ impl World {
             meta: &self.meta,
             framework: self.framework.info(),
             paas_config,
+            actions,
         };
         let result = run_hook_with(hook, integrations, extensions);
         drop(juju);

@@ -2,7 +2,8 @@
 //! calls [`simulate`] and [`env`] and prints what they return; nothing else of the simulator
 //! is its business.
 
-use crate::charm::{all_mut, bind_all, Charm};
+use crate::charm::Charm;
+use crate::integration::IntegrationSet;
 use crate::simulator::env_tool::{self, EnvArgs, EnvRun, NoEnv};
 use crate::simulator::{report, OwnCharm, Scenario, World};
 
@@ -35,9 +36,8 @@ fn own<C: Charm>() -> OwnCharm {
 /// Runs a world with the charm's integrations and extensions; the output JSON.
 fn run_world<C: Charm>(mut world: World) -> serde_json::Value {
     world.meta = world.meta.with_renamed_endpoints(C::ENDPOINTS);
-    let (mut listed, mut core) = bind_all::<C>(&world.meta);
-    let mut integrations = all_mut::<C>(&mut listed, &mut core);
-    world.run_with(&mut integrations, C::extensions(), C::ENDPOINTS)
+    let mut integrations = <C::Integrations as IntegrationSet>::bind(&world.meta);
+    world.run_charm::<C>(&mut integrations)
 }
 
 /// `simulate [--report] <scenario.json>`: the output JSON (or, with `report`, the page for a

@@ -14,12 +14,12 @@ use serde_json::{json, Map, Value};
 
 use crate::env::{provenance, Env, Source};
 use crate::framework::FrameworkKind;
-use crate::integration::core::Core;
-use crate::integration::{self, Integration, IntegrationSet};
+use crate::integration::IntegrationSet;
 use crate::juju::metadata::OptionType;
 use crate::juju::CharmMeta;
 use crate::simulator::complete::{rock_layer, PLACEHOLDER_SECRET_KEY};
 use crate::simulator::{Scenario, World};
+use crate::testing::DynamicSet;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -48,42 +48,6 @@ fn title(kind: FrameworkKind) -> &'static str {
     }
 }
 
-/// Every integration the attribute accepts, bound when the metadata has its endpoint.
-struct All(Vec<Box<dyn Integration>>, Core);
-
-impl All {
-    fn bind(meta: &CharmMeta) -> Self {
-        use crate::integration::*;
-        let mut bound: Vec<Box<dyn Integration>> = Vec::new();
-        fn push<T: Integration + 'static>(into: &mut Vec<Box<dyn Integration>>, i: Option<T>) {
-            if let Some(i) = i {
-                into.push(Box::new(i));
-            }
-        }
-        push(&mut bound, database::Postgresql::bind(meta));
-        push(&mut bound, database::Mysql::bind(meta));
-        push(&mut bound, database::Mongodb::bind(meta));
-        push(&mut bound, redis::Redis::bind(meta));
-        push(&mut bound, valkey::Valkey::bind(meta));
-        push(&mut bound, s3::S3::bind(meta));
-        push(&mut bound, rabbitmq::RabbitMq::bind(meta));
-        push(&mut bound, saml::Saml::bind(meta));
-        push(&mut bound, oauth::OAuth::bind(meta));
-        push(&mut bound, openfga::OpenFga::bind(meta));
-        push(&mut bound, smtp::Smtp::bind(meta));
-        push(&mut bound, tracing::Tracing::bind(meta));
-        push(&mut bound, http_proxy::HttpProxy::bind(meta));
-        Self(bound, Core::bind(meta))
-    }
-
-    fn run(&mut self, world: World) -> Value {
-        let mut list: Vec<&mut dyn Integration> =
-            self.0.iter_mut().map(|b| b.as_mut() as _).collect();
-        list.extend(self.1.integrations_mut());
-        world.run(&mut list)
-    }
-}
-
 /// What was seen: (framework, variable) → its contributors other than integrations;
 /// integration → variable → frameworks; option-dependent variables → options.
 #[derive(Default)]
@@ -104,8 +68,10 @@ fn index(kind: FrameworkKind) -> usize {
 fn run(scenario: Value) -> Option<Env> {
     let scenario: Scenario = serde_json::from_value(scenario).ok()?;
     let world = World::new(scenario).ok()?;
-    let mut all = All::bind(&world.meta);
-    let (output, env) = provenance::capture(|| all.run(world));
+    // Every integration the attribute accepts and the always-on ones, bound when the metadata
+    // has their endpoints.
+    let mut all = DynamicSet::bind(&world.meta);
+    let (output, env) = provenance::capture(|| world.run(&mut all));
     (output["unit_status"]["name"] == "active")
         .then_some(env)
         .flatten()
@@ -446,9 +412,9 @@ fn render(catalog: &Catalog) -> String {
          `<prefix><ENDPOINT>_CLIENT_ID`.\n"
     );
     let by_integration = &catalog.integrations;
-    for integration in integration::KNOWN {
+    for integration in paas_charm_requirements::INTEGRATIONS.iter().map(|i| i.name) {
         let _ = writeln!(out, "### {integration}\n");
-        let Some(vars) = by_integration.get(*integration) else {
+        let Some(vars) = by_integration.get(integration) else {
             let _ = writeln!(out, "No variables.\n");
             continue;
         };
@@ -491,7 +457,7 @@ fn environment_md_matches_the_runtime() {
          UPDATE_ENVIRONMENT_MD=1 cargo test -p paas-charm-runtime --lib env_doc"
     );
     // Every integration the attribute accepts shows up with at least one variable.
-    for name in integration::KNOWN {
+    for name in paas_charm_requirements::INTEGRATIONS.iter().map(|i| i.name) {
         assert!(
             text.contains(&format!("### {name}\n\n| variable")),
             "{name} has no variable in the corpus runs"

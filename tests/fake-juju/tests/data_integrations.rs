@@ -20,6 +20,7 @@ use paas_charm_runtime::integration::Integration;
 use paas_charm_runtime::juju::{CharmMeta, HookContext, Juju, SubprocessBackend};
 use paas_charm_runtime::paas_config::PaasConfig;
 use paas_charm_runtime::reconcile::{run_hook, Hook};
+use paas_charm_runtime::testing::DynamicSet;
 use paas_charm_runtime::testing::MemoryPebble;
 
 /// A temp dir with the tools installed and a state file; removed on drop.
@@ -95,13 +96,14 @@ impl World {
         let mut s3 = S3::bind(&meta).unwrap();
         let mut rabbitmq = RabbitMq::bind(&meta).unwrap();
         let mut postgresql = Postgresql::bind(&meta).unwrap();
-        let mut integrations: Vec<&mut dyn Integration> = vec![
+        let integrations: Vec<&mut dyn Integration> = vec![
             &mut redis,
             &mut valkey,
             &mut s3,
             &mut rabbitmq,
             &mut postgresql,
         ];
+        let mut integrations = DynamicSet::from(integrations);
         run_hook(
             Hook {
                 juju: &mut juju,
@@ -109,6 +111,7 @@ impl World {
                 meta: &meta,
                 framework: FrameworkKind::Flask.info(),
                 paas_config: Ok(PaasConfig::default()),
+                actions: &|name| paas_charm_runtime::framework::action(FrameworkKind::Flask, name),
             },
             &mut integrations,
         )

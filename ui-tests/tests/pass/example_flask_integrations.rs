@@ -1,6 +1,6 @@
 //! The integration set of examples/flask, checked against that example's charmcraft.yaml: one
-//! typed field per listed integration, in attribute order, bound from the metadata (an
-//! endpoint the metadata lacks binds to `None`).
+//! typed field per listed integration, in attribute order, then the ones every framework charm
+//! has, bound from the metadata (an endpoint the metadata lacks binds to `None`).
 
 use paas_charm_runtime::integration::*;
 use paas_charm_runtime::juju::CharmMeta;
@@ -33,6 +33,10 @@ fn main() {
         tracing,
         smtp,
         http_proxy,
+        ingress,
+        metrics_endpoint,
+        logging,
+        grafana_dashboard,
     } = &set;
     let _: &Option<database::Postgresql> = postgresql;
     let _: &Option<database::Mysql> = mysql;
@@ -47,7 +51,16 @@ fn main() {
     let _: &Option<tracing::Tracing> = tracing;
     let _: &Option<smtp::Smtp> = smtp;
     let _: &Option<http_proxy::HttpProxy> = http_proxy;
-    assert!(set.integrations_mut().is_empty());
+    let _: &Option<ingress::Ingress> = ingress;
+    let _: &Option<metrics_endpoint::MetricsEndpoint> = metrics_endpoint;
+    let _: &Option<logging::Logging> = logging;
+    let _: &Option<grafana_dashboard::GrafanaDashboard> = grafana_dashboard;
+    let mut bound = 0;
+    let _ = set.for_each(&mut |_| {
+        bound += 1;
+        std::ops::ControlFlow::Continue(())
+    });
+    assert_eq!(bound, 0, "nothing binds to empty metadata");
     assert_eq!(
         <ExampleCharm as Charm>::INTEGRATIONS,
         ["postgresql", "mysql", "mongodb", "redis", "valkey", "s3", "rabbitmq", "saml", "oauth", "openfga", "tracing", "smtp", "http-proxy"]

@@ -70,6 +70,10 @@ fn main() {
         postgresql: _,
         redis: _,
         audit_log,
+        ingress: _,
+        metrics_endpoint: _,
+        logging: _,
+        grafana_dashboard: _,
     } = &set;
     let _: &Option<AuditLog> = audit_log;
     assert_eq!(ExtendedCharm::ENDPOINTS, &[("postgresql", "db")]);

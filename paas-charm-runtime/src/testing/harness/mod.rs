@@ -101,32 +101,6 @@ const PEER_ID: u32 = 1;
 /// The secret key the default peer relation holds.
 pub const SECRET_KEY: &str = "harness-secret-key-0123456789abcdefghijklmnopq";
 
-/// The integrations every framework charm has (Charmcraft's extensions declare them), with
-/// their interfaces.
-const CORE: &[(&str, &str)] = &[
-    ("ingress", "ingress"),
-    ("logging", "loki_push_api"),
-    ("metrics-endpoint", "prometheus_scrape"),
-    ("grafana-dashboard", "grafana_dashboard"),
-];
-
-/// The interface each attribute integration speaks.
-const INTERFACES: &[(&str, &str)] = &[
-    ("postgresql", "postgresql_client"),
-    ("mysql", "mysql_client"),
-    ("mongodb", "mongodb_client"),
-    ("redis", "redis"),
-    ("valkey", "valkey_client"),
-    ("s3", "s3"),
-    ("rabbitmq", "rabbitmq"),
-    ("saml", "saml"),
-    ("oauth", "oauth"),
-    ("openfga", "openfga"),
-    ("smtp", "smtp"),
-    ("tracing", "tracing"),
-    ("http-proxy", "http_proxy"),
-];
-
 /// The addresses Juju puts in our unit bag of every relation.
 fn address_bag() -> Bag {
     ["egress-subnets", "ingress-address", "private-address"]
@@ -493,14 +467,13 @@ impl<C: Charm> Harness<C> {
     /// an endpoint of the charm's own.
     fn resolve(&self, target: &str) -> (String, String) {
         let listed = C::INTEGRATIONS.contains(&target);
-        let known = INTERFACES
-            .iter()
-            .chain(CORE)
-            .find(|(name, _)| *name == target)
-            .map(|(_, interface)| *interface);
-        match known {
+        // The integration table knows each integration's interface.
+        let known = paas_charm_requirements::any_integration(target);
+        match known.map(|spec| spec.interface) {
             Some(interface) => {
-                let core = CORE.iter().any(|(name, _)| *name == target);
+                let core = paas_charm_requirements::ALWAYS_ON
+                    .iter()
+                    .any(|spec| spec.name == target);
                 if !listed && !core {
                     panic!(
                         "{} does not list the `{target}` integration: its attribute lists \

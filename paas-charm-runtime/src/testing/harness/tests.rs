@@ -2,28 +2,45 @@
 
 use super::*;
 use crate::framework::FrameworkKind;
-use crate::integration::database::Postgresql;
-use crate::integration::{Integration, IntegrationSet};
+use std::ops::ControlFlow;
+
+use crate::integration::{ComposeEnv, Cx, Integration, IntegrationError, IntegrationSet, Trigger};
+use crate::juju::Event as JujuEvent;
+use crate::testing::DynamicSet;
 
 /// The documentation's charm, implemented by hand (the attribute names the crate by its
 /// external path).
 struct WebApp;
 
-struct WebAppIntegrations {
-    postgresql: Option<Postgresql>,
-}
+/// PostgreSQL and the always-on integrations, assembled at run time.
+struct WebAppIntegrations(DynamicSet<'static>);
 
 impl IntegrationSet for WebAppIntegrations {
     fn bind(meta: &CharmMeta) -> Self {
-        Self {
-            postgresql: Postgresql::bind(meta),
-        }
+        Self(
+            DynamicSet::new()
+                .with_named(&["postgresql"], meta)
+                .with_always_on(meta),
+        )
     }
-    fn integrations_mut(&mut self) -> Vec<&mut dyn Integration> {
-        self.postgresql
-            .as_mut()
-            .map(|p| vec![p as &mut dyn Integration])
-            .unwrap_or_default()
+
+    fn handle_event(
+        &mut self,
+        event: &JujuEvent,
+        cx: &mut Cx<'_>,
+    ) -> Result<Vec<Trigger>, IntegrationError> {
+        self.0.handle_event(event, cx)
+    }
+
+    fn compose_env(&mut self, env: &mut dyn ComposeEnv) {
+        self.0.compose_env(env);
+    }
+
+    fn for_each(
+        &mut self,
+        visit: &mut dyn FnMut(&mut dyn Integration) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        self.0.for_each(visit)
     }
 }
 
