@@ -110,6 +110,7 @@ pub(crate) fn run_charm<C: Charm>(
         pebble,
         meta: &meta,
         framework: C::FRAMEWORK.info(),
+        facts: const { crate::framework::facts(C::FRAMEWORK) },
         paas_config,
         actions: &C::framework_action,
     };

@@ -11,8 +11,8 @@ use crate::extensions::{EnvView, ExtensionError, Extensions, NoExtensions};
 use crate::framework::gunicorn::{self, GunicornConfig, WebserverOptions};
 use crate::framework::{self, django, FrameworkAction, FrameworkInfo};
 use crate::integration::{
-    ComposeEnv, Contributions, Cx, Integration, IntegrationError, IntegrationSet, ReadinessView,
-    Trigger, WorkloadFacts,
+    ComposeEnv, Contributions, Cx, FrameworkFacts, Integration, IntegrationError, IntegrationSet,
+    ReadinessView, Trigger, WorkloadFacts,
 };
 use crate::juju::{
     CharmMeta, Event, HookToolError, Juju, Port, RelationEventKind, SecretEventKind, Status,
@@ -74,6 +74,10 @@ pub struct Hook<'a> {
     pub meta: &'a CharmMeta,
     /// The framework.
     pub framework: &'static FrameworkInfo,
+    /// What the framework tells integrations ([`framework::facts`] of the charm's framework,
+    /// chosen at compile time where the charm type is known, so a binary holds only its own
+    /// framework's COS assets).
+    pub facts: &'static FrameworkFacts,
     /// `paas-config.yaml`, or why it cannot be used.
     pub paas_config: Result<PaasConfig, PaasConfigError>,
     /// The framework's actions by name (the charm's [`crate::Charm::framework_action`], or
@@ -109,6 +113,7 @@ pub fn run_hook_with(
         pebble,
         meta,
         framework,
+        facts,
         paas_config,
         actions,
     } = hook;
@@ -116,7 +121,7 @@ pub fn run_hook_with(
         juju,
         pebble,
         meta,
-        framework,
+        (framework, facts),
         paas_config,
         integrations,
         extensions,
@@ -144,7 +149,7 @@ fn run(
     juju: &mut Juju,
     pebble: &mut dyn Pebble,
     meta: &CharmMeta,
-    framework: &'static FrameworkInfo,
+    (framework, facts): (&'static FrameworkInfo, &'static FrameworkFacts),
     paas_config: Result<PaasConfig, PaasConfigError>,
     integrations: &mut dyn IntegrationSet,
     extensions: &dyn Extensions,
@@ -200,6 +205,7 @@ fn run(
         pebble,
         meta,
         framework,
+        facts,
         paas_config,
         workload,
         extensions,
@@ -275,6 +281,7 @@ struct Runner<'a> {
     pebble: &'a mut dyn Pebble,
     meta: &'a CharmMeta,
     framework: &'static FrameworkInfo,
+    facts: &'static FrameworkFacts,
     paas_config: PaasConfig,
     workload: WorkloadFacts,
     extensions: &'a dyn Extensions,
@@ -293,7 +300,7 @@ impl Runner<'_> {
         Cx {
             juju: self.juju,
             meta: self.meta,
-            framework: framework::facts(self.framework.kind),
+            framework: self.facts,
             container: &mut self.pebble,
             paas_config: &self.paas_config,
             workload: &self.workload,

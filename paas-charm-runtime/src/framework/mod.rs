@@ -20,7 +20,7 @@ use std::fmt;
 use crate::config::ConfigError;
 use crate::env::Env;
 use crate::integration::{
-    Contributions, FrameworkFacts, Integration, IntegrationSet, OwnVariables, WorkloadFacts,
+    Contributions, Forms, FrameworkFacts, Integration, IntegrationSet, OwnVariables, WorkloadFacts,
 };
 use crate::juju::{ConfigValues, Status};
 use crate::paas_config::PaasConfig;
@@ -309,8 +309,18 @@ pub fn finish_env(
 }
 
 /// What the framework tells integrations: its container and prefix, the COS files it ships,
-/// and the forms in which it takes their data.
-pub fn facts(kind: FrameworkKind) -> &'static FrameworkFacts {
+/// and the forms in which it takes their data. A `const fn`: where the charm type is known,
+/// `const { facts(C::FRAMEWORK) }` names one framework's facts, and the binary holds only that
+/// framework's COS assets.
+///
+/// ```
+/// use paas_charm_runtime::framework::{facts, FrameworkKind};
+///
+/// const GO: &paas_charm_runtime::integration::FrameworkFacts = facts(FrameworkKind::Go);
+/// assert_eq!(GO.container, "app");
+/// assert_eq!(GO.cos_assets.grafana_dashboards.len(), 1);
+/// ```
+pub const fn facts(kind: FrameworkKind) -> &'static FrameworkFacts {
     macro_rules! facts {
         ($info:expr, $forms:expr) => {{
             static FACTS: FrameworkFacts = FrameworkFacts {
@@ -332,6 +342,14 @@ pub fn facts(kind: FrameworkKind) -> &'static FrameworkFacts {
     }
 }
 
+/// How `kind` takes the data integrations provide (without its COS assets).
+pub fn forms(kind: FrameworkKind) -> &'static dyn Forms {
+    match kind {
+        FrameworkKind::SpringBoot => &spring_properties::SpringForms,
+        _ => &OwnVariables,
+    }
+}
+
 /// One integration's part of the environment: its own variables, or the framework's forms of
 /// its data (Spring Boot's properties), or both (frameworks.md §5.1 step 8).
 pub fn integration_env(info: &FrameworkInfo, integration: &dyn Integration, env: &mut Env) {
@@ -339,7 +357,7 @@ pub fn integration_env(info: &FrameworkInfo, integration: &dyn Integration, env:
         FrameworkKind::SpringBoot => integration.provided(),
         _ => None,
     };
-    let forms = facts(info.kind).forms;
+    let forms = forms(info.kind);
     if !provided.as_ref().is_some_and(|data| forms.replaces(data)) {
         integration.env(env);
     }

@@ -478,7 +478,8 @@ impl World {
     ) -> Value {
         let framework = self.framework;
         let actions = |name: &str| crate::framework::action(framework, name);
-        self.run_hook(integrations, extensions, renamed, &actions)
+        let facts = crate::framework::facts(framework);
+        self.run_hook(integrations, extensions, renamed, &actions, facts)
     }
 
     /// Runs the hook as charm `C` does under Juju (its set, extensions, renamed endpoints and
@@ -492,6 +493,7 @@ impl World {
             C::extensions(),
             C::ENDPOINTS,
             &C::framework_action,
+            const { crate::framework::facts(C::FRAMEWORK) },
         )
     }
 
@@ -501,6 +503,7 @@ impl World {
         extensions: &dyn crate::extensions::Extensions,
         renamed: &[(&str, &str)],
         actions: &dyn Fn(&str) -> Option<crate::framework::FrameworkAction>,
+        facts: &'static crate::integration::FrameworkFacts,
     ) -> Value {
         let mut juju = Juju::new(Box::new(self.backend.clone()), self.ctx.clone());
         juju.rename_endpoints(renamed);
@@ -510,6 +513,7 @@ impl World {
             pebble: &mut self.pebble,
             meta: &self.meta,
             framework: self.framework.info(),
+            facts,
             paas_config,
             actions,
         };

@@ -110,6 +110,7 @@ impl World {
                 pebble: &mut pebble,
                 meta: &meta,
                 framework: FrameworkKind::Flask.info(),
+                facts: paas_charm_runtime::framework::facts(FrameworkKind::Flask),
                 paas_config: Ok(PaasConfig::default()),
                 actions: &|name| paas_charm_runtime::framework::action(FrameworkKind::Flask, name),
             },
