@@ -25,25 +25,20 @@ mod tool;
 pub use complete::OwnCharm;
 pub use tool::{env, simulate, ToolError};
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::framework::FrameworkKind;
 use crate::integration::IntegrationSet;
-use crate::juju::backend::{
-    Backend, Bag, BagOwner, ConfigValues, HookToolError, LogLevel, Port, RelationId, Scope,
-    SecretQuery, Status, StatusName,
-};
+use crate::juju::backend::{Bag, ConfigValues, RelationId, Status, StatusName};
 use crate::juju::{CharmMeta, Event, HookContext, Juju};
 use crate::paas_config::PaasConfig;
 use crate::pebble::{Layer, Plan};
 use crate::reconcile::{run_hook_with, Hook};
-use juju::{MemoryAction, MemoryBackend, MemoryRelation, MemorySecret};
+use juju::{MemoryAction, MemoryBackend, MemoryRelation, MemorySecret, SharedBackend};
 use pebble::{ExecHandler, MemoryPebble};
 
 /// A resolved scenario (FORMAT.md §1).
@@ -243,70 +238,6 @@ fn units_of(app: &str, data: &BTreeMap<String, Bag>) -> BTreeMap<String, Bag> {
     units
 }
 
-/// The in-memory backend shared between the hook (which owns a `Box<dyn Backend>`) and the
-/// simulator (which reads the final state).
-#[derive(Clone)]
-struct Shared(Rc<RefCell<MemoryBackend>>);
-
-impl Backend for Shared {
-    fn config_get(&mut self) -> Result<ConfigValues, HookToolError> {
-        self.0.borrow_mut().config_get()
-    }
-    fn is_leader(&mut self) -> Result<bool, HookToolError> {
-        self.0.borrow_mut().is_leader()
-    }
-    fn relation_ids(&mut self, endpoint: &str) -> Result<Vec<RelationId>, HookToolError> {
-        self.0.borrow_mut().relation_ids(endpoint)
-    }
-    fn relation_list(&mut self, id: RelationId) -> Result<Vec<String>, HookToolError> {
-        self.0.borrow_mut().relation_list(id)
-    }
-    fn relation_remote_app(&mut self, id: RelationId) -> Result<Option<String>, HookToolError> {
-        self.0.borrow_mut().relation_remote_app(id)
-    }
-    fn relation_get(&mut self, id: RelationId, owner: &BagOwner) -> Result<Bag, HookToolError> {
-        self.0.borrow_mut().relation_get(id, owner)
-    }
-    fn relation_set(
-        &mut self,
-        id: RelationId,
-        scope: Scope,
-        data: &Bag,
-    ) -> Result<(), HookToolError> {
-        self.0.borrow_mut().relation_set(id, scope, data)
-    }
-    fn status_set(&mut self, scope: Scope, status: &Status) -> Result<(), HookToolError> {
-        self.0.borrow_mut().status_set(scope, status)
-    }
-    fn secret_get(&mut self, query: &SecretQuery) -> Result<Bag, HookToolError> {
-        self.0.borrow_mut().secret_get(query)
-    }
-    fn opened_ports(&mut self) -> Result<Vec<Port>, HookToolError> {
-        self.0.borrow_mut().opened_ports()
-    }
-    fn open_port(&mut self, port: &Port) -> Result<(), HookToolError> {
-        self.0.borrow_mut().open_port(port)
-    }
-    fn close_port(&mut self, port: &Port) -> Result<(), HookToolError> {
-        self.0.borrow_mut().close_port(port)
-    }
-    fn action_get(&mut self) -> Result<ConfigValues, HookToolError> {
-        self.0.borrow_mut().action_get()
-    }
-    fn action_set(&mut self, results: &Bag) -> Result<(), HookToolError> {
-        self.0.borrow_mut().action_set(results)
-    }
-    fn action_fail(&mut self, message: &str) -> Result<(), HookToolError> {
-        self.0.borrow_mut().action_fail(message)
-    }
-    fn juju_log(&mut self, level: LogLevel, message: &str) -> Result<(), HookToolError> {
-        self.0.borrow_mut().juju_log(level, message)
-    }
-    fn ingress_address(&mut self, binding: &str) -> Result<Option<String>, HookToolError> {
-        self.0.borrow_mut().ingress_address(binding)
-    }
-}
-
 /// The world built from a scenario.
 pub struct World {
     /// The scenario.
@@ -315,7 +246,7 @@ pub struct World {
     pub meta: CharmMeta,
     /// The framework.
     pub framework: FrameworkKind,
-    backend: Shared,
+    backend: SharedBackend,
     /// The workload's Pebble.
     pub pebble: MemoryPebble,
     /// The hook context.
@@ -448,7 +379,7 @@ impl World {
             scenario,
             meta,
             framework,
-            backend: Shared(Rc::new(RefCell::new(backend))),
+            backend: SharedBackend::new(backend),
             pebble,
             ctx,
         })
@@ -519,7 +450,7 @@ impl World {
         };
         let result = run_hook_with(hook, integrations, extensions);
         drop(juju);
-        let backend = self.backend.0.borrow().clone();
+        let backend = self.backend.snapshot();
         self.output(&backend, result.err().map(|e| e.to_string()))
     }
 
