@@ -58,12 +58,7 @@ impl<P: Pebble> Container for P {
     }
 
     fn log_target_names(&mut self) -> Result<Vec<String>, ContainerError> {
-        Ok(self
-            .plan()
-            .map_err(failed)?
-            .log_targets
-            .into_keys()
-            .collect())
+        log_target_names(self)
     }
 
     fn forward_logs(
@@ -71,8 +66,7 @@ impl<P: Pebble> Container for P {
         label: &str,
         targets: &[(String, LogTarget)],
     ) -> Result<(), ContainerError> {
-        self.add_layer(label, &log_forwarding_layer(targets), true)
-            .map_err(failed)
+        forward_logs(self, label, targets)
     }
 }
 
@@ -82,12 +76,7 @@ impl Container for &mut (dyn Pebble + '_) {
     }
 
     fn log_target_names(&mut self) -> Result<Vec<String>, ContainerError> {
-        Ok((**self)
-            .plan()
-            .map_err(failed)?
-            .log_targets
-            .into_keys()
-            .collect())
+        log_target_names(&mut **self)
     }
 
     fn forward_logs(
@@ -95,8 +84,27 @@ impl Container for &mut (dyn Pebble + '_) {
         label: &str,
         targets: &[(String, LogTarget)],
     ) -> Result<(), ContainerError> {
-        (**self)
-            .add_layer(label, &log_forwarding_layer(targets), true)
-            .map_err(failed)
+        forward_logs(&mut **self, label, targets)
     }
+}
+
+/// The names of the log targets in the plan.
+fn log_target_names(pebble: &mut (impl Pebble + ?Sized)) -> Result<Vec<String>, ContainerError> {
+    Ok(pebble
+        .plan()
+        .map_err(failed)?
+        .log_targets
+        .into_keys()
+        .collect())
+}
+
+/// Adds (combining) the log-forwarding layer `label` for `targets`.
+fn forward_logs(
+    pebble: &mut (impl Pebble + ?Sized),
+    label: &str,
+    targets: &[(String, LogTarget)],
+) -> Result<(), ContainerError> {
+    pebble
+        .add_layer(label, &log_forwarding_layer(targets), true)
+        .map_err(failed)
 }

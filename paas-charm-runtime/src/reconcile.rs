@@ -518,13 +518,21 @@ impl Runner<'_> {
     /// The files integrations contribute, pushed where paas-charm pushes them while it builds
     /// the app object even when it then only stops the services (missing integrations).
     fn push_app_build_files(&mut self, built: &Built) -> Result<(), PebbleError> {
-        for (path, content) in &built.contributions.files {
-            let options = PushOptions {
-                make_dirs: true,
-                user: Some("_daemon_".into()),
-                group: Some("_daemon_".into()),
-                ..PushOptions::default()
-            };
+        self.push_workload_files(&built.contributions.files)
+    }
+
+    /// Pushes `(path, content)` files as the workload's `_daemon_` user, making directories.
+    fn push_workload_files<'f>(
+        &mut self,
+        files: impl IntoIterator<Item = &'f (String, String)>,
+    ) -> Result<(), PebbleError> {
+        let options = PushOptions {
+            make_dirs: true,
+            user: Some("_daemon_".into()),
+            group: Some("_daemon_".into()),
+            ..PushOptions::default()
+        };
+        for (path, content) in files {
             self.pebble.push(path, content.as_bytes(), &options)?;
         }
         Ok(())
@@ -708,15 +716,7 @@ impl Runner<'_> {
             let extra = crate::container::log_forwarding_layer(targets);
             self.pebble.add_layer(label, &extra, true)?;
         }
-        for (path, content) in built.contributions.files.iter().chain(&workload_files) {
-            let options = PushOptions {
-                make_dirs: true,
-                user: Some("_daemon_".into()),
-                group: Some("_daemon_".into()),
-                ..PushOptions::default()
-            };
-            self.pebble.push(path, content.as_bytes(), &options)?;
-        }
+        self.push_workload_files(built.contributions.files.iter().chain(&workload_files))?;
         if let Some(text) = &gunicorn_text {
             self.configure_gunicorn(env, &command, text, loaded.as_deref())?;
         }
